@@ -1,0 +1,3 @@
+//! Scenario files: the TOML schema of a run, loading and validation.
+
+pub mod validate;
