@@ -2,4 +2,5 @@
 //!
 //! See `ARCHITECTURE.md` for the module map and data flow.
 
+pub mod calendar;
 pub mod scenario;
