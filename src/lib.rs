@@ -2,5 +2,13 @@
 //!
 //! See `ARCHITECTURE.md` for the module map and data flow.
 
+pub mod batch;
 pub mod calendar;
+pub mod cli;
+pub mod consensus;
+pub mod engine;
+pub mod market;
+pub mod miners;
+pub mod output;
 pub mod scenario;
+pub mod stats;

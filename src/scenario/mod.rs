@@ -1,3 +1,289 @@
 //! Scenario files: the TOML schema of a run, loading and validation.
+//!
+//! One TOML file describes a whole run. Every table is a struct with
+//! `deny_unknown_fields`, so a typo is an error that names the file, line
+//! and column. Values are then checked by [`Scenario::validate`], which
+//! reports each bad value with its field path and the allowed range.
 
+pub mod load;
 pub mod validate;
+
+pub use load::{load_scenario, parse_scenario, ScenarioError};
+
+use crate::calendar::Date;
+use crate::consensus::{ChainParams, Target};
+use crate::engine::blocks::BlockSampling;
+use crate::engine::supply::HashSupplyConfig;
+use crate::market::{FeeConfig, PriceConfig};
+use crate::miners::MinersConfig;
+use serde::{Deserialize, Serialize};
+use validate::Validator;
+
+/// Largest number of steps a run may have (a century of hourly steps).
+pub const MAX_STEPS: u64 = 1_000_000;
+
+/// A whole scenario, as written in its TOML file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name of the scenario; outputs go to `output/<name>/`. Default: the
+    /// file name without `.toml`. Letters, digits, `-`, `_` and `.` only.
+    #[serde(default)]
+    pub name: String,
+    /// Free text shown by `minesim check`.
+    #[serde(default)]
+    pub description: String,
+    /// Master seed of the random streams (default 1). Run `i` of a batch
+    /// uses stream `i` of this seed.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Number of Monte Carlo runs (default 1; `--runs` overrides).
+    #[serde(default = "default_runs")]
+    pub runs: u64,
+    /// The chain at time zero.
+    pub start: StartState,
+    /// Horizon, step and block sampling.
+    #[serde(default)]
+    pub simulation: SimulationConfig,
+    /// Consensus parameters (default: Bitcoin mainnet).
+    #[serde(default)]
+    pub chain: ChainParams,
+    /// BTC price path.
+    pub price: PriceConfig,
+    /// Transaction fees (default: none).
+    #[serde(default = "no_fees")]
+    pub fees: FeeConfig,
+    /// Agent-based miners. Exactly one of `[miners]` and `[hash_supply]`.
+    #[serde(default)]
+    pub miners: Option<MinersConfig>,
+    /// Reduced-form hash supply instead of agents.
+    #[serde(default)]
+    pub hash_supply: Option<HashSupplyConfig>,
+    /// Reference quantities of the world outside Bitcoin.
+    #[serde(default)]
+    pub world: WorldConfig,
+    /// How summary metrics are computed.
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+}
+
+fn no_fees() -> FeeConfig {
+    FeeConfig::None {
+        fee_only_from: None,
+    }
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_runs() -> u64 {
+    1
+}
+
+/// The chain state at time zero.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartState {
+    /// Start date (UTC, `YYYY-MM-DD`); simulation time 0 is its midnight.
+    pub date: Date,
+    /// Height of the last block before the start.
+    pub height: u64,
+    /// Difficulty of the next block. Give this or `bits`.
+    #[serde(default)]
+    pub difficulty: Option<f64>,
+    /// Compact target (`nBits`) of the next block, e.g. `0x17034219`.
+    #[serde(default)]
+    pub bits: Option<u32>,
+}
+
+impl StartState {
+    /// The compact target the chain starts from.
+    pub fn start_bits(&self, chain: &ChainParams) -> u32 {
+        match (self.bits, self.difficulty) {
+            (Some(b), _) => b,
+            (None, Some(d)) => Target::from_difficulty(d, &chain.pow_limit()).to_compact(),
+            (None, None) => chain.pow_limit_bits,
+        }
+    }
+}
+
+/// Horizon and time step.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationConfig {
+    /// Length of the run in years of 365.25 days (default 10).
+    #[serde(default = "default_years")]
+    pub years: f64,
+    /// Length of a step in days (default 1; 1/24 for hourly, 7 for weekly).
+    #[serde(default = "default_step_days")]
+    pub step_days: f64,
+    /// `aggregate` (default, O(1) draws per step) or `per_block`.
+    #[serde(default)]
+    pub block_sampling: BlockSampling,
+}
+
+fn default_years() -> f64 {
+    10.0
+}
+fn default_step_days() -> f64 {
+    1.0
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        SimulationConfig {
+            years: default_years(),
+            step_days: default_step_days(),
+            block_sampling: BlockSampling::default(),
+        }
+    }
+}
+
+impl SimulationConfig {
+    /// Step length in seconds.
+    pub fn step_s(&self) -> f64 {
+        self.step_days * 86_400.0
+    }
+    /// Number of steps, rounded up so the horizon is covered.
+    pub fn steps(&self) -> u64 {
+        let s = (self.years * 365.25 / self.step_days).ceil();
+        if s.is_finite() && s > 0.0 {
+            s as u64
+        } else {
+            0
+        }
+    }
+}
+
+/// The world outside Bitcoin, for shares and comparisons.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldConfig {
+    /// World electricity generation, TWh per year (default 30,500: 2024,
+    /// IEA / Ember, see shared/reference/economics.md).
+    #[serde(default = "default_world_twh")]
+    pub electricity_twh_per_year: f64,
+}
+
+fn default_world_twh() -> f64 {
+    30_500.0
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        WorldConfig {
+            electricity_twh_per_year: default_world_twh(),
+        }
+    }
+}
+
+/// How summary metrics are computed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// The equilibrium values (spend ratios, energy) are taken over the
+    /// last this many years of the run (default 2; at most the horizon).
+    #[serde(default = "default_window")]
+    pub equilibrium_window_years: f64,
+    /// Electricity price the CBECI view assumes, USD/kWh (default 0.05).
+    #[serde(default = "default_cbeci_price")]
+    pub cbeci_energy_price_usd_per_kwh: f64,
+}
+
+fn default_window() -> f64 {
+    2.0
+}
+fn default_cbeci_price() -> f64 {
+    0.05
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            equilibrium_window_years: default_window(),
+            cbeci_energy_price_usd_per_kwh: default_cbeci_price(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Checks every value; returns all problems found.
+    pub fn validate(&self) -> Result<(), Vec<validate::FieldError>> {
+        let mut v = Validator::new();
+        if self.name.is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            || self.name.starts_with('.')
+        {
+            v.error(
+                "name",
+                format!(
+                    "must be non-empty and use only letters, digits, '-', '_' and '.', got {:?}",
+                    self.name
+                ),
+            );
+        }
+        v.int_in("runs", self.runs, 1, 1_000_000);
+        self.chain.validate(&mut v, "chain");
+        let chain_ok = v.is_empty();
+        match (self.start.difficulty, self.start.bits) {
+            (Some(_), Some(_)) => v.error("start", "give either difficulty or bits, not both"),
+            (None, None) => v.error("start", "needs difficulty or bits"),
+            (Some(d), None) => v.in_closed("start.difficulty", d, 1.0, 1e30),
+            (None, Some(b)) => {
+                if let Err(e) = Target::from_compact(b) {
+                    v.error("start.bits", format!("is not a valid compact target: {e}"));
+                } else if chain_ok && Target::from_compact(b).ok() > Some(self.chain.pow_limit()) {
+                    v.error("start.bits", format!("is easier than the proof-of-work limit {:#010x}", self.chain.pow_limit_bits));
+                }
+            }
+        }
+        let sim = &self.simulation;
+        v.in_open_closed("simulation.years", sim.years, 0.0, 1000.0);
+        v.in_closed("simulation.step_days", sim.step_days, 1.0 / 24.0, 31.0);
+        if v.is_empty() && sim.steps() > MAX_STEPS {
+            v.error(
+                "simulation",
+                format!(
+                    "years / step_days gives {} steps, more than the limit of {MAX_STEPS}",
+                    sim.steps()
+                ),
+            );
+        }
+        self.price.validate(&mut v, "price");
+        self.fees.validate(&mut v, "fees");
+        match (&self.miners, &self.hash_supply) {
+            (Some(m), None) => m.validate(&mut v, "miners"),
+            (None, Some(h)) => h.validate(&mut v, "hash_supply"),
+            (Some(_), Some(_)) => v.error("miners", "give either [miners] or [hash_supply], not both"),
+            (None, None) => v.error("miners", "is missing: give [miners] (agents) or [hash_supply]"),
+        }
+        v.in_open_closed(
+            "world.electricity_twh_per_year",
+            self.world.electricity_twh_per_year,
+            0.0,
+            1e7,
+        );
+        v.in_open_closed(
+            "metrics.equilibrium_window_years",
+            self.metrics.equilibrium_window_years,
+            0.0,
+            self.simulation.years.max(0.0),
+        );
+        v.in_open_closed(
+            "metrics.cbeci_energy_price_usd_per_kwh",
+            self.metrics.cbeci_energy_price_usd_per_kwh,
+            0.0,
+            100.0,
+        );
+        v.finish()
+    }
+
+    /// The last date of the run.
+    pub fn end_date(&self) -> Date {
+        let days = (self.simulation.steps() as f64 * self.simulation.step_days).ceil() as i64;
+        self.start.date.add_days(days)
+    }
+}

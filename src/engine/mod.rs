@@ -1,0 +1,227 @@
+//! The discrete-time engine: one run of a scenario.
+//!
+//! Pure: takes a prepared scenario and an RNG, returns the run's records.
+//! No files, terminal or threads here. Each step:
+//!
+//! 1. the market sets the step's price and expected fees;
+//! 2. the miners (agents, or a reduced-form supply curve) see the
+//!    [`MarketView`] at the *current* difficulty and decide their hashrate;
+//! 3. the [`blocks::ChainClock`] draws the step's blocks and applies any
+//!    retarget at the right block;
+//! 4. the realised reward (integer satoshis of subsidy and fees) is paid
+//!    out and the step's accounting is recorded as a [`StepRecord`].
+
+pub mod blocks;
+pub mod record;
+pub mod supply;
+
+pub use record::{RunResult, RunSummary, StepRecord};
+
+use crate::calendar::Date;
+use crate::consensus::{block_subsidy_sat, subsidy_sum_sat};
+use crate::market::{FeeProcess, MarketError, PriceProcess};
+use crate::miners::{MarketView, MinersError, Population, StepOutcome};
+use crate::scenario::Scenario;
+use blocks::{ChainClock, HASHES_PER_DIFFICULTY};
+use rand::Rng;
+use std::path::Path;
+use supply::HashSupplyConfig;
+
+/// Satoshis per bitcoin.
+pub const SAT_PER_BTC: f64 = 100_000_000.0;
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("start state: {0}")]
+    Start(String),
+    #[error(transparent)]
+    Market(#[from] MarketError),
+    #[error(transparent)]
+    Miners(#[from] MinersError),
+}
+
+/// A validated scenario with its data files loaded: everything a run needs.
+/// Built once, shared by all runs of a batch.
+#[derive(Debug, Clone)]
+pub struct PreparedScenario {
+    pub scenario: Scenario,
+    price: PriceProcess,
+    fees: FeeProcess,
+}
+
+impl PreparedScenario {
+    /// Loads the data files the scenario names (relative to `base_dir`, the
+    /// scenario file's folder) and checks they cover the horizon.
+    pub fn new(scenario: Scenario, base_dir: &Path) -> Result<PreparedScenario, EngineError> {
+        let start = scenario.start.date;
+        let price = PriceProcess::new(&scenario.price, start, base_dir)?;
+        price.check_covers(start, scenario.end_date())?;
+        let fees = FeeProcess::new(&scenario.fees, start, base_dir)?;
+        fees.check_covers(start, scenario.end_date())?;
+        Ok(PreparedScenario { scenario, price, fees })
+    }
+}
+
+/// Who supplies the hashrate.
+enum Supply {
+    Curve(HashSupplyConfig),
+    Agents(Box<Population>),
+}
+
+/// Runs the scenario once with the given random stream.
+pub fn run<R: Rng + ?Sized>(prepared: &PreparedScenario, rng: &mut R) -> Result<RunResult, EngineError> {
+    let sc = &prepared.scenario;
+    let chain = sc.chain.clone();
+    let bits = sc.start.start_bits(&chain);
+    let start_unix = sc.start.date.unix_seconds();
+    let mut clock = ChainClock::new(
+        chain.clone(),
+        sc.start.height,
+        bits,
+        start_unix,
+        None,
+        sc.simulation.block_sampling,
+    )
+    .map_err(|e| EngineError::Start(format!("start bits {bits:#010x}: {e}")))?;
+    let mut price = prepared.price.clone();
+    let mut fees = prepared.fees.clone();
+    let steps = sc.simulation.steps();
+    let dt_s = sc.simulation.step_s();
+    let spacing = chain.target_spacing_s as f64;
+
+    // Issued supply at the start: every subsidy up to the start height.
+    let mut issued_sat: u64 = subsidy_sum_sat(0, sc.start.height + 1, &chain);
+    let fee_only_from = fees.fee_only_from();
+
+    let mut records = Vec::with_capacity(steps as usize);
+    let mut supply: Option<Supply> = None;
+    let mut generation_names: Vec<String> = Vec::new();
+    let mut hashrate_by_generation: Vec<f64> = Vec::new();
+
+    for step in 0..steps {
+        let t_s = step as f64 * dt_s;
+        let date = Date::from_unix_seconds(start_unix + t_s.floor() as i64);
+        let fee_only = fee_only_from.is_some_and(|d| date >= d);
+        let price_usd = sanitize(price.step_price_usd(step, t_s, dt_s, rng));
+        let subsidy_next_sat = if fee_only {
+            0
+        } else {
+            block_subsidy_sat(clock.height() + 1, &chain)
+        };
+        let subsidy_btc = subsidy_next_sat as f64 / SAT_PER_BTC;
+        let fee_btc = sanitize(fees.step_fee_btc_per_block(step, t_s, dt_s, price_usd, subsidy_btc, rng));
+        let view = MarketView {
+            date,
+            t_s,
+            dt_s,
+            step_index: step,
+            price_usd,
+            difficulty: clock.difficulty(),
+            subsidy_btc_per_block: subsidy_btc,
+            fee_btc_per_block: fee_btc,
+            height: clock.height(),
+            target_spacing_s: spacing,
+            blocks_to_next_halving: blocks_to_next_halving(clock.height(), &chain),
+            halving_interval_blocks: chain.halving_interval_blocks,
+        };
+        if supply.is_none() {
+            supply = Some(match (&sc.miners, &sc.hash_supply) {
+                (Some(m), _) => {
+                    let p = Population::new(m, &view, rng)?;
+                    generation_names = p.generation_names().to_vec();
+                    Supply::Agents(Box::new(p))
+                }
+                (None, Some(h)) => Supply::Curve(h.clone()),
+                (None, None) => return Err(EngineError::Start("no hash supply".into())),
+            });
+        }
+        let outcome = match supply.as_mut() {
+            Some(Supply::Agents(p)) => p.step(&view, rng),
+            Some(Supply::Curve(curve)) => curve_outcome(curve, &view),
+            None => StepOutcome::default(),
+        };
+        let hashrate = sanitize(outcome.hashrate_hs);
+        let difficulty_before = clock.difficulty();
+        let mined = clock.advance(dt_s, hashrate, rng);
+
+        let subsidy_sat = if fee_only || mined.blocks == 0 {
+            0
+        } else {
+            subsidy_sum_sat(mined.first_height, mined.first_height + mined.blocks, &chain)
+        };
+        issued_sat = issued_sat.saturating_add(subsidy_sat);
+        let fees_sat = (fee_btc * SAT_PER_BTC).round() as u64 * mined.blocks;
+        let reward_btc = (subsidy_sat + fees_sat) as f64 / SAT_PER_BTC;
+        let reward_usd = reward_btc * price_usd;
+        if let Some(Supply::Agents(p)) = supply.as_mut() {
+            p.settle(reward_usd);
+            hashrate_by_generation.extend_from_slice(p.hashrate_by_generation_hs());
+        }
+        records.push(StepRecord::new(
+            sc,
+            step,
+            date,
+            t_s,
+            dt_s,
+            &view,
+            &outcome,
+            hashrate,
+            difficulty_before,
+            clock.difficulty(),
+            mined,
+            subsidy_sat,
+            fees_sat,
+            issued_sat,
+        ));
+    }
+    let summary = RunSummary::from_records(sc, &records, clock.retargets());
+    Ok(RunResult {
+        records,
+        retargets: clock.retargets().to_vec(),
+        generation_names,
+        hashrate_by_generation,
+        summary,
+    })
+}
+
+/// Blocks until the next subsidy halving after `height`.
+fn blocks_to_next_halving(height: u64, chain: &crate::consensus::ChainParams) -> u64 {
+    let h = chain.halving_interval_blocks;
+    h - (height + 1) % h
+}
+
+/// Replaces a non-finite or negative model output with 0.
+fn sanitize(x: f64) -> f64 {
+    if x.is_finite() && x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
+/// Hashrate and energy of a reduced-form supply curve for a step.
+fn curve_outcome(curve: &HashSupplyConfig, view: &MarketView) -> StepOutcome {
+    let blocks_per_day = 86_400.0 / view.target_spacing_s;
+    let reward_usd_per_day =
+        (view.subsidy_btc_per_block + view.fee_btc_per_block) * view.price_usd * blocks_per_day;
+    let hashrate = curve.hashrate_hs(reward_usd_per_day);
+    let (j_per_th, usd_per_kwh) = curve.energy_terms();
+    let power_w = hashrate / 1e12 * j_per_th;
+    let energy_kwh = power_w * view.dt_s / 3.6e6;
+    let cost_per_th_day = j_per_th * 24.0 / 1000.0 * usd_per_kwh;
+    StepOutcome {
+        hashrate_hs: hashrate,
+        installed_hashrate_hs: hashrate,
+        power_w,
+        energy_cost_usd: energy_kwh * usd_per_kwh,
+        marginal_energy_cost_usd_per_th_day: cost_per_th_day,
+        fleet_j_per_th: j_per_th,
+        ..StepOutcome::default()
+    }
+}
+
+/// Expected hashes per block at a difficulty.
+pub fn hashes_per_block(difficulty: f64) -> f64 {
+    difficulty * HASHES_PER_DIFFICULTY
+}

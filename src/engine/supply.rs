@@ -1,0 +1,116 @@
+//! Reduced-form hash supply: hashrate as a function of the reward, without
+//! agents. Used for tests of the block clock (a fixed hashrate) and for
+//! published models that specify hash supply directly (Noda, Okumura &
+//! Hashimoto: a linear function of the reward).
+
+use crate::scenario::validate::{join, Validator};
+use serde::{Deserialize, Serialize};
+
+/// A hash supply curve: how much hashrate is offered at a given reward.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum HashSupplyConfig {
+    /// A constant hashrate, whatever the reward.
+    Fixed {
+        /// Network hashrate, EH/s (10^18 hashes per second).
+        hashrate_eh_s: f64,
+        /// Efficiency of the fleet, J/TH, for energy accounting (default 20).
+        #[serde(default = "default_j_per_th")]
+        j_per_th: f64,
+        /// Electricity price for energy accounting, USD/kWh (default 0.05).
+        #[serde(default = "default_usd_per_kwh")]
+        energy_price_usd_per_kwh: f64,
+    },
+    /// `hashrate_eh_s = intercept_eh_s + slope_eh_s × reward_usd_per_day / reward_unit_usd_per_day`,
+    /// floored at zero; the reward is the expected USD reward per day at
+    /// the current difficulty's nominal block rate (subsidy + fees, 86 400
+    /// / target spacing blocks a day).
+    Linear {
+        /// Hashrate at zero reward, EH/s.
+        intercept_eh_s: f64,
+        /// EH/s added per `reward_unit_usd_per_day` of daily reward.
+        slope_eh_s: f64,
+        /// The unit of the reward in the formula, USD per day (default 1e6).
+        #[serde(default = "default_reward_unit")]
+        reward_unit_usd_per_day: f64,
+        /// Fleet efficiency, J/TH, for energy accounting (default 20).
+        #[serde(default = "default_j_per_th")]
+        j_per_th: f64,
+        /// Electricity price for energy accounting, USD/kWh (default 0.05).
+        #[serde(default = "default_usd_per_kwh")]
+        energy_price_usd_per_kwh: f64,
+    },
+}
+
+fn default_j_per_th() -> f64 {
+    20.0
+}
+fn default_usd_per_kwh() -> f64 {
+    0.05
+}
+fn default_reward_unit() -> f64 {
+    1e6
+}
+
+impl HashSupplyConfig {
+    /// Hashrate in hashes per second offered at a daily USD reward.
+    pub fn hashrate_hs(&self, reward_usd_per_day: f64) -> f64 {
+        let eh = match *self {
+            HashSupplyConfig::Fixed { hashrate_eh_s, .. } => hashrate_eh_s,
+            HashSupplyConfig::Linear {
+                intercept_eh_s,
+                slope_eh_s,
+                reward_unit_usd_per_day,
+                ..
+            } => intercept_eh_s + slope_eh_s * reward_usd_per_day / reward_unit_usd_per_day,
+        };
+        if eh.is_finite() {
+            eh.max(0.0) * 1e18
+        } else {
+            0.0
+        }
+    }
+
+    /// (J/TH, USD/kWh) used to account energy for this supply.
+    pub fn energy_terms(&self) -> (f64, f64) {
+        match *self {
+            HashSupplyConfig::Fixed {
+                j_per_th,
+                energy_price_usd_per_kwh,
+                ..
+            }
+            | HashSupplyConfig::Linear {
+                j_per_th,
+                energy_price_usd_per_kwh,
+                ..
+            } => (j_per_th, energy_price_usd_per_kwh),
+        }
+    }
+
+    pub fn validate(&self, v: &mut Validator, path: &str) {
+        match self {
+            HashSupplyConfig::Fixed {
+                hashrate_eh_s,
+                j_per_th,
+                energy_price_usd_per_kwh,
+            } => {
+                v.in_closed(&join(path, "hashrate_eh_s"), *hashrate_eh_s, 0.0, 1e9);
+                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
+                v.in_closed(&join(path, "energy_price_usd_per_kwh"), *energy_price_usd_per_kwh, 0.0, 100.0);
+            }
+            HashSupplyConfig::Linear {
+                intercept_eh_s,
+                slope_eh_s,
+                reward_unit_usd_per_day,
+                j_per_th,
+                energy_price_usd_per_kwh,
+            } => {
+                v.in_closed(&join(path, "intercept_eh_s"), *intercept_eh_s, -1e9, 1e9);
+                v.in_closed(&join(path, "slope_eh_s"), *slope_eh_s, 0.0, 1e9);
+                v.in_open_closed(&join(path, "reward_unit_usd_per_day"), *reward_unit_usd_per_day, 0.0, 1e15);
+                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
+                v.in_closed(&join(path, "energy_price_usd_per_kwh"), *energy_price_usd_per_kwh, 0.0, 100.0);
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Output writers: tidy CSV tables and JSON summaries, written atomically.
+//!
+//! Layout of an output folder (`output/<scenario-name>/` by default):
+//!
+//! | file | content |
+//! | --- | --- |
+//! | `steps.csv` | one row per step of run 0 ([`crate::engine::StepRecord`]) |
+//! | `retargets.csv` | every difficulty retarget of run 0 |
+//! | `runs.csv` | one row per run: its seed stream and scalar summary |
+//! | `bands.csv` | per step and metric: mean, sd and 5/25/50/75/95 % across runs |
+//! | `summary.json` | scenario, run count, equilibrium values with confidence intervals |
+//! | `*.png`, `*.svg` | charts |
+
+pub mod atomic;
+
+use atomic::write_atomic;
+use serde::Serialize;
+use std::io;
+use std::path::Path;
+
+/// Writes serialisable rows as a CSV file with a header, atomically.
+pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for r in rows {
+            csv.serialize(r).map_err(io::Error::other)?;
+        }
+        csv.flush()?;
+        Ok(())
+    })
+}
+
+/// Writes a value as pretty JSON, atomically.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+        io::Write::write_all(w, b"\n")
+    })
+}
+
+use crate::batch::{Bands, BatchResult, RunRow, BAND_METRICS};
+use crate::engine::PreparedScenario;
+use crate::stats::{Moments, SKETCH_RELATIVE_ACCURACY};
+use serde_json::{json, Map, Value};
+
+/// Quantiles reported in bands and summaries.
+pub const QUANTILES: [(&str, f64); 5] = [
+    ("p5", 0.05),
+    ("p25", 0.25),
+    ("p50", 0.50),
+    ("p75", 0.75),
+    ("p95", 0.95),
+];
+
+/// Writes `runs.csv`: one row per run, the run index then every scalar of
+/// its summary; empty cells for undefined values.
+pub fn write_runs_csv(path: &Path, rows: &[RunRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        let mut header_done = false;
+        for row in rows {
+            let Value::Object(map) = serde_json::to_value(&row.summary).map_err(io::Error::other)? else {
+                return Err(io::Error::other("summary is not a JSON object"));
+            };
+            if !header_done {
+                let mut header = vec!["run".to_string()];
+                header.extend(map.keys().cloned());
+                csv.write_record(&header)?;
+                header_done = true;
+            }
+            let mut rec = vec![row.run.to_string()];
+            rec.extend(map.values().map(cell));
+            csv.write_record(&rec)?;
+        }
+        csv.flush()
+    })
+}
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Writes `bands.csv`: per step and metric, count, mean, sd and quantiles
+/// across runs (tidy, long format).
+pub fn write_bands_csv(path: &Path, bands: &Bands) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        let mut header = vec!["step", "date", "time_years", "metric", "n", "mean", "sd"];
+        header.extend(QUANTILES.iter().map(|q| q.0));
+        csv.write_record(&header)?;
+        for s in 0..bands.steps() {
+            for (k, metric) in BAND_METRICS.iter().enumerate() {
+                let c = bands.cell(s, k);
+                let mut rec = vec![
+                    s.to_string(),
+                    bands.dates[s].clone(),
+                    bands.time_years[s].to_string(),
+                    metric.name.to_string(),
+                    c.moments.n.to_string(),
+                ];
+                if c.moments.n == 0 {
+                    rec.extend(std::iter::repeat_n(String::new(), 2 + QUANTILES.len()));
+                } else {
+                    rec.push(c.moments.mean().to_string());
+                    rec.push(c.moments.sd().to_string());
+                    for (_, q) in QUANTILES {
+                        rec.push(c.sketch.quantile(q).map(|v| v.to_string()).unwrap_or_default());
+                    }
+                }
+                csv.write_record(&rec)?;
+            }
+        }
+        csv.flush()
+    })
+}
+
+/// Exact `q`-quantile of sorted values, linear interpolation between
+/// order statistics (R's and numpy's default, "type 7").
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let h = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// Statistics of one scalar across runs, for `summary.json`: count, mean,
+/// sd, 95 % confidence interval of the mean, exact 5/50/95 % quantiles.
+pub fn scalar_stats(values: impl Iterator<Item = Option<f64>>) -> Value {
+    let mut m = Moments::default();
+    let mut all = Vec::new();
+    let mut missing = 0u64;
+    for v in values {
+        match v {
+            Some(x) if x.is_finite() => {
+                m.push(x);
+                all.push(x);
+            }
+            _ => missing += 1,
+        }
+    }
+    all.sort_by(f64::total_cmp);
+    let mut o = Map::new();
+    o.insert("n".into(), json!(m.n));
+    o.insert("undefined_runs".into(), json!(missing));
+    if m.n > 0 {
+        o.insert("mean".into(), json!(m.mean()));
+        o.insert("sd".into(), json!(m.sd()));
+        let ci = m.ci95();
+        o.insert("mean_ci95_low".into(), json!(ci.map(|c| c.0)));
+        o.insert("mean_ci95_high".into(), json!(ci.map(|c| c.1)));
+        for (name, q) in [("p5", 0.05), ("p50", 0.5), ("p95", 0.95)] {
+            o.insert(name.into(), json!(quantile_sorted(&all, q)));
+        }
+    }
+    Value::Object(o)
+}
+
+/// Builds `summary.json` for a batch.
+pub fn summary_json(prepared: &PreparedScenario, batch: &BatchResult, files: &[String]) -> Value {
+    let sc = &prepared.scenario;
+    let mut metrics = Map::new();
+    let maps: Vec<Map<String, Value>> = batch
+        .rows
+        .iter()
+        .filter_map(|r| match serde_json::to_value(&r.summary) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
+        })
+        .collect();
+    if let Some(first) = maps.first() {
+        for key in first.keys() {
+            let stats = scalar_stats(maps.iter().map(|m| m.get(key).and_then(Value::as_f64)));
+            metrics.insert(key.clone(), stats);
+        }
+    }
+    json!({
+        "minesim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": sc.name,
+        "description": sc.description,
+        "seed": sc.seed,
+        "runs": batch.rows.len(),
+        "run_indices": [batch.runs.start, batch.runs.end],
+        "steps": sc.simulation.steps(),
+        "step_days": sc.simulation.step_days,
+        "start_date": sc.start.date.to_string(),
+        "end_date": sc.end_date().to_string(),
+        "equilibrium_window_years": sc.metrics.equilibrium_window_years,
+        "quantile_relative_accuracy": SKETCH_RELATIVE_ACCURACY,
+        "confidence_intervals": "95 % Student t interval of the mean across runs",
+        "metrics": metrics,
+        "files": files,
+    })
+}

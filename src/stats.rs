@@ -1,0 +1,374 @@
+//! Streaming statistics for Monte Carlo batches: exact order-independent
+//! sums for mean and variance, a mergeable quantile sketch with a stated relative accuracy,
+//! and confidence intervals of a mean.
+//!
+//! Determinism: results are folded in run-index order, and the sketch
+//! stores integer counts per bucket, so the bytes written do not depend on
+//! the thread count or on how runs were split into shards.
+
+use serde::{Deserialize, Serialize};
+
+/// Lowest binary exponent an [`ExactSum`] resolves: values are truncated
+/// to multiples of 2^-256 (about 1e-77) before they are added.
+const EXACT_LOW_EXP: i32 = -256;
+/// Number of 32-bit limbs: covers magnitudes up to 2^(32·LIMBS − 256 − 1).
+const EXACT_LIMBS: usize = 18;
+
+/// An exact, order-independent sum of f64 values (a fixed-point
+/// "superaccumulator"). Every value is truncated once to a multiple of
+/// 2^-256 and then added exactly, so `a + b + c` gives the same bits in any
+/// order and in any grouping: the property that makes Monte Carlo
+/// aggregates byte-identical whatever the thread count or shard split.
+/// Magnitudes are limited to 2^300 (about 2e90); larger values saturate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExactSum {
+    limbs: [i64; EXACT_LIMBS],
+    pending: u32,
+}
+
+impl Default for ExactSum {
+    fn default() -> Self {
+        ExactSum {
+            limbs: [0; EXACT_LIMBS],
+            pending: 0,
+        }
+    }
+}
+
+impl ExactSum {
+    pub fn add(&mut self, x: f64) {
+        if !x.is_finite() || x == 0.0 {
+            return;
+        }
+        let bits = x.to_bits();
+        let negative = bits >> 63 == 1;
+        let exp_raw = ((bits >> 52) & 0x7ff) as i32;
+        if exp_raw == 0 {
+            return; // subnormal: below the resolution
+        }
+        let mut mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        let mut shift = exp_raw - 1075 - EXACT_LOW_EXP;
+        if shift < 0 {
+            if shift <= -53 {
+                return;
+            }
+            mantissa >>= -shift;
+            shift = 0;
+        }
+        let limb = (shift / 32) as usize;
+        if limb + 2 >= EXACT_LIMBS {
+            // Saturate: beyond the supported range.
+            let top = EXACT_LIMBS - 1;
+            self.limbs[top] = if negative { i64::MIN / 4 } else { i64::MAX / 4 };
+            return;
+        }
+        let wide = (mantissa as u128) << (shift % 32);
+        for j in 0..3 {
+            let chunk = ((wide >> (32 * j)) & 0xffff_ffff) as i64;
+            if negative {
+                self.limbs[limb + j] -= chunk;
+            } else {
+                self.limbs[limb + j] += chunk;
+            }
+        }
+        self.pending += 1;
+        if self.pending >= 1 << 28 {
+            self.normalize();
+        }
+    }
+
+    /// Propagates carries so each limb but the top is in [0, 2^32).
+    fn normalize(&mut self) {
+        for i in 0..EXACT_LIMBS - 1 {
+            let carry = self.limbs[i].div_euclid(1 << 32);
+            self.limbs[i] = self.limbs[i].rem_euclid(1 << 32);
+            self.limbs[i + 1] += carry;
+        }
+        self.pending = 0;
+    }
+
+    pub fn merge(&mut self, other: &ExactSum) {
+        let mut o = *other;
+        o.normalize();
+        self.normalize();
+        for i in 0..EXACT_LIMBS {
+            self.limbs[i] += o.limbs[i];
+        }
+        self.normalize();
+    }
+
+    /// The sum, rounded to f64 (deterministically: from the canonical form).
+    pub fn value(&self) -> f64 {
+        let mut c = *self;
+        c.normalize();
+        let mut total = 0.0;
+        for i in (0..EXACT_LIMBS).rev() {
+            total += c.limbs[i] as f64 * 2f64.powi(EXACT_LOW_EXP + 32 * i as i32);
+        }
+        total
+    }
+}
+
+/// Count, mean and standard deviation of a stream of values, merged
+/// exactly (see [`ExactSum`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Moments {
+    pub n: u64,
+    sum: ExactSum,
+    sum_sq: ExactSum,
+}
+
+impl Moments {
+    pub fn push(&mut self, x: f64) {
+        if !x.is_finite() {
+            return;
+        }
+        self.n += 1;
+        self.sum.add(x);
+        self.sum_sq.add(x * x);
+    }
+
+    pub fn merge(&mut self, other: &Moments) {
+        self.n += other.n;
+        self.sum.merge(&other.sum);
+        self.sum_sq.merge(&other.sum_sq);
+    }
+
+    /// Mean (0 when empty).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum.value() / self.n as f64
+        }
+    }
+
+    /// Sample standard deviation (0 for fewer than two values).
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 {
+            return 0.0;
+        }
+        let n = self.n as f64;
+        let s = self.sum.value();
+        let var = (self.sum_sq.value() - s * s / n) / (n - 1.0);
+        if var.is_finite() && var > 0.0 {
+            var.sqrt()
+        } else {
+            0.0
+        }
+    }
+
+    /// 95 % confidence interval of the mean (Student t), `None` for n < 2.
+    pub fn ci95(&self) -> Option<(f64, f64)> {
+        if self.n < 2 {
+            return None;
+        }
+        let half = t975(self.n - 1) * self.sd() / (self.n as f64).sqrt();
+        let m = self.mean();
+        Some((m - half, m + half))
+    }
+}
+
+/// The 97.5 % quantile of Student's t with `df` degrees of freedom (exact
+/// table to 30, then the Cornish-Fisher expansion, error < 1e-4).
+pub fn t975(df: u64) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    if df == 0 {
+        return f64::INFINITY;
+    }
+    if df <= 30 {
+        return TABLE[df as usize - 1];
+    }
+    let z: f64 = 1.959_963_985;
+    let n = df as f64;
+    z + (z.powi(3) + z) / (4.0 * n) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+}
+
+/// Relative accuracy of [`QuantileSketch`]: a reported quantile is within
+/// this fraction of a value that is a true sample quantile.
+pub const SKETCH_RELATIVE_ACCURACY: f64 = 0.005;
+
+/// A logarithmic-bucket quantile sketch (the DDSketch idea): positive values
+/// go to bucket `ceil(ln x / ln γ)` with `γ = (1 + α) / (1 − α)`, negative
+/// ones to a mirrored store, zeros to a counter. Any quantile is returned
+/// within relative error α of a true sample quantile. Counts are integers,
+/// so merging is exact and independent of order. Memory grows with the
+/// spread of the values (log γ of max/min), not with their number.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QuantileSketch {
+    positive: Vec<(i32, u64)>,
+    negative: Vec<(i32, u64)>,
+    zeros: u64,
+    count: u64,
+}
+
+fn gamma_ln() -> f64 {
+    let a = SKETCH_RELATIVE_ACCURACY;
+    ((1.0 + a) / (1.0 - a)).ln()
+}
+
+fn bucket_of(x: f64) -> i32 {
+    (x.ln() / gamma_ln()).ceil().clamp(-1e6, 1e6) as i32
+}
+
+fn bucket_value(k: i32) -> f64 {
+    // The value with the smallest worst-case relative error in bucket k:
+    // 2 γ^k / (γ + 1).
+    let g = gamma_ln().exp();
+    2.0 * (k as f64 * gamma_ln()).exp() / (g + 1.0)
+}
+
+fn add_to(store: &mut Vec<(i32, u64)>, k: i32, c: u64) {
+    match store.binary_search_by_key(&k, |&(key, _)| key) {
+        Ok(i) => store[i].1 += c,
+        Err(i) => store.insert(i, (k, c)),
+    }
+}
+
+impl QuantileSketch {
+    pub fn push(&mut self, x: f64) {
+        if !x.is_finite() {
+            return;
+        }
+        self.count += 1;
+        if x > f64::MIN_POSITIVE {
+            add_to(&mut self.positive, bucket_of(x), 1);
+        } else if x < -f64::MIN_POSITIVE {
+            add_to(&mut self.negative, bucket_of(-x), 1);
+        } else {
+            self.zeros += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: &QuantileSketch) {
+        for &(k, c) in &other.positive {
+            add_to(&mut self.positive, k, c);
+        }
+        for &(k, c) in &other.negative {
+            add_to(&mut self.negative, k, c);
+        }
+        self.zeros += other.zeros;
+        self.count += other.count;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The `q`-quantile (0 ≤ q ≤ 1), lower-rank convention; `None` if empty.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+        let mut seen = 0u64;
+        // Negative values, most negative first.
+        for &(k, c) in self.negative.iter().rev() {
+            seen += c;
+            if seen > rank {
+                return Some(-bucket_value(k));
+            }
+        }
+        seen += self.zeros;
+        if seen > rank {
+            return Some(0.0);
+        }
+        for &(k, c) in &self.positive {
+            seen += c;
+            if seen > rank {
+                return Some(bucket_value(k));
+            }
+        }
+        self.positive.last().map(|&(k, _)| bucket_value(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_match_two_pass() {
+        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
+        let mut w = Moments::default();
+        xs.iter().for_each(|&x| w.push(x));
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
+        assert!((w.mean() - mean).abs() < 1e-9);
+        assert!((w.sd() - var.sqrt()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn exact_sum_is_order_and_grouping_independent() {
+        // Values of wildly different magnitudes, where f64 summation order
+        // matters.
+        let xs: Vec<f64> = (0..2000)
+            .map(|i| ((i as f64) * 0.731).sin() * 10f64.powi((i % 40) - 20))
+            .collect();
+        let mut forward = ExactSum::default();
+        xs.iter().for_each(|&x| forward.add(x));
+        let mut backward = ExactSum::default();
+        xs.iter().rev().for_each(|&x| backward.add(x));
+        let (mut a, mut b) = (ExactSum::default(), ExactSum::default());
+        for (i, &x) in xs.iter().enumerate() {
+            if i % 3 == 0 { a.add(x) } else { b.add(x) }
+        }
+        b.merge(&a);
+        assert_eq!(forward.value().to_bits(), backward.value().to_bits());
+        assert_eq!(forward.value().to_bits(), b.value().to_bits());
+        let naive: f64 = xs.iter().sum();
+        assert!((forward.value() - naive).abs() <= 1e-12 * naive.abs().max(1.0));
+        let mut d = ExactSum::default();
+        d.add(0.0);
+        assert_eq!(d.value(), 0.0);
+    }
+
+    #[test]
+    fn t_quantiles() {
+        assert_eq!(t975(1), 12.706);
+        assert!((t975(100) - 1.984).abs() < 1e-3);
+        assert!((t975(1_000_000) - 1.960).abs() < 1e-3);
+    }
+
+    #[test]
+    fn sketch_quantiles_within_relative_accuracy() {
+        // Values spanning 6 orders of magnitude, both signs and zeros.
+        let mut xs: Vec<f64> = (1..=10_000)
+            .map(|i| (i as f64).powf(1.5) * if i % 3 == 0 { -1.0 } else { 1.0 })
+            .collect();
+        xs.extend([0.0; 50]);
+        let mut s = QuantileSketch::default();
+        xs.iter().for_each(|&x| s.push(x));
+        xs.sort_by(f64::total_cmp);
+        for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0] {
+            let exact = xs[(q * (xs.len() - 1) as f64).floor() as usize];
+            let got = s.quantile(q).unwrap();
+            assert!(
+                (got - exact).abs() <= SKETCH_RELATIVE_ACCURACY * exact.abs() + 1e-12,
+                "q={q} exact={exact} got={got}"
+            );
+        }
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let mut a = QuantileSketch::default();
+        let mut b = QuantileSketch::default();
+        let mut all = QuantileSketch::default();
+        for i in 0..500 {
+            let x = (i as f64 * 1.37).sin() * 100.0;
+            if i % 2 == 0 { a.push(x) } else { b.push(x) }
+            all.push(x);
+        }
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab, all);
+    }
+}

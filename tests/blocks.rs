@@ -1,0 +1,150 @@
+//! The block clock: aggregate sampling against per-block sampling, stalls,
+//! and retargets at the right heights.
+
+use minesim::consensus::ChainParams;
+use minesim::engine::blocks::{BlockSampling, ChainClock, HASHES_PER_DIFFICULTY};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// Sample mean and variance.
+fn mean_var(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, v)
+}
+
+/// Difficulty 1 target bits, and a hashrate that mines one block per 600 s
+/// at the difficulty of `bits`.
+fn clock(sampling: BlockSampling, height: u64) -> (ChainClock, f64) {
+    let params = ChainParams::default();
+    // 0x1b0404cb: difficulty 16307.42 (a real 2010 value).
+    let c = ChainClock::new(params, height, 0x1b0404cb, 1_300_000_000, None, sampling).unwrap();
+    let h = c.difficulty() * HASHES_PER_DIFFICULTY / 600.0;
+    (c, h)
+}
+
+struct Observed {
+    blocks_per_day: Vec<f64>,
+    epoch_timespans: Vec<f64>,
+    first_retarget_factor: Vec<f64>,
+}
+
+/// Runs `seeds` clocks for `days` days at a hashrate of `mult` × the
+/// equilibrium of the start difficulty.
+fn observe(sampling: BlockSampling, seeds: u64, days: u64, mult: f64) -> Observed {
+    let mut o = Observed {
+        blocks_per_day: Vec::new(),
+        epoch_timespans: Vec::new(),
+        first_retarget_factor: Vec::new(),
+    };
+    for seed in 0..seeds {
+        let mut rng = ChaCha8Rng::seed_from_u64(1000 + seed);
+        // Start at the last block of an epoch, so every epoch is whole.
+        let (mut c, h) = clock(sampling, 2016 * 50 - 1);
+        for day in 0..days {
+            let r = c.advance(86_400.0, h * mult, &mut rng);
+            if day < 10 {
+                o.blocks_per_day.push(r.blocks as f64);
+            }
+        }
+        for r in c.retargets() {
+            assert_eq!(r.height % 2016, 0, "retarget at height {}", r.height);
+            o.epoch_timespans.push(r.actual_timespan_s as f64);
+        }
+        if let Some(r) = c.retargets().first() {
+            o.first_retarget_factor.push(r.new_difficulty / r.old_difficulty);
+        }
+    }
+    o
+}
+
+/// Both modes against each other and against the theory: blocks per day
+/// are Poisson(144) before the first retarget; an epoch's measured
+/// timespan (2015 intervals) is Gamma(2015, 600 s) while the difficulty is
+/// unchanged. Tolerance: 4.5 standard errors of the difference (a false
+/// alarm about once in 150,000 for each check).
+#[test]
+fn aggregate_and_per_block_sampling_agree() {
+    let a = observe(BlockSampling::Aggregate, 400, 30, 1.0);
+    let p = observe(BlockSampling::PerBlock, 400, 30, 1.0);
+    let (ma, va) = mean_var(&a.blocks_per_day);
+    let (mp, vp) = mean_var(&p.blocks_per_day);
+    let se = (va / a.blocks_per_day.len() as f64 + vp / p.blocks_per_day.len() as f64).sqrt();
+    assert!((ma - mp).abs() < 4.5 * se, "blocks/day {ma} vs {mp} (se {se})");
+    // Theory: mean 144, variance 144 (Poisson); 4000 days each.
+    assert!((ma - 144.0).abs() < 4.5 * (144.0f64 / 4000.0).sqrt(), "mean {ma}");
+    assert!((va / 144.0 - 1.0).abs() < 0.15, "variance {va}");
+
+    let (ta, tva) = mean_var(&a.epoch_timespans);
+    let (tp, tvp) = mean_var(&p.epoch_timespans);
+    let se = (tva / a.epoch_timespans.len() as f64 + tvp / p.epoch_timespans.len() as f64).sqrt();
+    assert!((ta - tp).abs() < 4.5 * se, "epoch timespan {ta} vs {tp} (se {se})");
+    // The first epoch is exactly Gamma(2015, 600); later ones run at an
+    // adjusted difficulty, still with mean close to 2015 × 600 s.
+    assert!((ta / (2015.0 * 600.0) - 1.0).abs() < 0.01, "mean timespan {ta}");
+    let rel_sd_a = tva.sqrt() / ta;
+    let rel_sd_p = tvp.sqrt() / tp;
+    assert!((rel_sd_a - rel_sd_p).abs() < 0.15 * rel_sd_p, "sd {rel_sd_a} vs {rel_sd_p}");
+}
+
+/// With 3 × the hashrate the first retarget raises difficulty about 3 ×
+/// (3 × 2016/2015 in expectation of the inverse timespan); both modes agree.
+#[test]
+fn retarget_tracks_hashrate_in_both_modes() {
+    for sampling in [BlockSampling::Aggregate, BlockSampling::PerBlock] {
+        let o = observe(sampling, 100, 6, 3.0);
+        let (m, _) = mean_var(&o.first_retarget_factor);
+        assert_eq!(o.first_retarget_factor.len(), 100);
+        assert!((m / 3.0 - 1.0).abs() < 0.02, "{sampling:?}: factor {m}");
+    }
+}
+
+/// Ten times the hashrate hits the 4 × clamp exactly.
+#[test]
+fn retarget_is_clamped() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let (mut c, h) = clock(BlockSampling::Aggregate, 2016 * 10 - 1);
+    c.advance(86_400.0 * 3.0, h * 10.0, &mut rng);
+    let r = c.retargets()[0];
+    assert_eq!(r.height, 2016 * 11);
+    let f = r.new_difficulty / r.old_difficulty;
+    // Compact encoding keeps 3 bytes of mantissa: relative error < 2^-15.
+    assert!((f - 4.0).abs() < 4.0 * 3e-5, "factor {f}");
+}
+
+/// No hashrate: the chain stalls, time passes, nothing divides by zero.
+#[test]
+fn zero_hashrate_stalls_the_chain() {
+    for sampling in [BlockSampling::Aggregate, BlockSampling::PerBlock] {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (mut c, _) = clock(sampling, 12_345);
+        let d = c.difficulty();
+        for _ in 0..100 {
+            let r = c.advance(86_400.0, 0.0, &mut rng);
+            assert_eq!(r.blocks, 0);
+        }
+        assert_eq!(c.height(), 12_345);
+        assert_eq!(c.difficulty(), d);
+        assert!(c.retargets().is_empty());
+        assert_eq!(c.time_s(), 8_640_000.0);
+        // Non-finite input is treated as no hashrate.
+        assert_eq!(c.advance(86_400.0, f64::NAN, &mut rng).blocks, 0);
+        assert_eq!(c.advance(86_400.0, f64::INFINITY, &mut rng).blocks, 0);
+    }
+}
+
+/// The same seed gives the same chain.
+#[test]
+fn same_seed_same_chain() {
+    let run = || {
+        let mut rng = ChaCha8Rng::seed_from_u64(99);
+        let (mut c, h) = clock(BlockSampling::Aggregate, 100_000);
+        let mut out = Vec::new();
+        for i in 0..200 {
+            out.push(c.advance(86_400.0, h * (1.0 + (i % 7) as f64 / 10.0), &mut rng).blocks);
+        }
+        (out, c.bits())
+    };
+    assert_eq!(run(), run());
+}
