@@ -1,0 +1,514 @@
+//! Transaction fees per block: a USD fee per transaction, a fixed BTC
+//! amount, a share of the subsidy, a replay of historical daily fees, or
+//! none. Every model can switch the subsidy off from a date on
+//! (`fee_only_from`), the fee-only future of the "what happens when the
+//! subsidy is gone" question.
+//!
+//! Noise, where a model has it, is multiplicative, mean-one lognormal
+//! `exp(σZ − σ²/2)` and independent per step, so it leaves the expected fee
+//! level unchanged.
+
+use super::history::{load_daily_series, DailySeries};
+use super::{check_valid, mean_one_noise, resolve_path, sane_seconds, MarketError};
+use crate::calendar::{Date, SECONDS_PER_DAY};
+use crate::scenario::validate::{join, Validator};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Blocks per day at the 10-minute target spacing.
+pub const BLOCKS_PER_DAY: f64 = 144.0;
+
+fn default_blocks_per_day() -> f64 {
+    BLOCKS_PER_DAY
+}
+
+fn default_fee_column() -> String {
+    "FeeTotNtv".to_string()
+}
+
+fn default_date_column() -> String {
+    "time".to_string()
+}
+
+/// How fees evolve (scenario table `[fees]`, chosen by `model`).
+///
+/// Every variant also takes `fee_only_from` (`YYYY-MM-DD`, default none):
+/// from that day on the engine sets the block subsidy to zero, whatever the
+/// halving schedule says.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FeeConfig {
+    /// A USD fee per transaction: fees per block in BTC =
+    /// `usd_per_tx × tx_per_block / price` (0 when the price is 0).
+    UsdPerTx {
+        /// Mean fee per transaction, USD, >= 0. Required.
+        usd_per_tx: f64,
+        /// Transactions per block, >= 0 (about 3,000–4,000 in 2024). Required.
+        tx_per_block: f64,
+        /// σ of the mean-one lognormal noise per step, in [0, 5]. Default 0.
+        #[serde(default)]
+        noise_sd_log: f64,
+        /// Day from which the subsidy is zero. Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fee_only_from: Option<Date>,
+    },
+    /// A fixed amount of BTC per block.
+    BtcPerBlock {
+        /// Fees per block, BTC, >= 0. Required.
+        btc_per_block: f64,
+        /// σ of the mean-one lognormal noise per step, in [0, 5]. Default 0.
+        #[serde(default)]
+        noise_sd_log: f64,
+        /// Day from which the subsidy is zero. Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fee_only_from: Option<Date>,
+    },
+    /// Fees as a multiple of the block subsidy: `share × subsidy`.
+    SubsidyShare {
+        /// Fees per block as a share of the subsidy, in [0, 10]. Required.
+        share: f64,
+        /// σ of the mean-one lognormal noise per step, in [0, 5]. Default 0.
+        #[serde(default)]
+        noise_sd_log: f64,
+        /// Day from which the subsidy is zero. Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fee_only_from: Option<Date>,
+    },
+    /// Historical daily total fees (BTC) from a CSV file divided by
+    /// `blocks_per_day`; for a step the time-weighted mean of the days it
+    /// covers.
+    Replay {
+        /// CSV file, relative to the scenario file's folder or absolute. Required.
+        path: String,
+        /// Column with the day's total fees in BTC. Default `"FeeTotNtv"` (Coin Metrics).
+        #[serde(default = "default_fee_column")]
+        column: String,
+        /// Column with the day (`YYYY-MM-DD`). Default `"time"` (Coin Metrics).
+        #[serde(default = "default_date_column")]
+        date_column: String,
+        /// Optional column with the day's transaction count (Coin Metrics:
+        /// `"TxCnt"`), reported as transactions per block. Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tx_column: Option<String>,
+        /// Blocks per day to spread a day's fees over, > 0. Default 144
+        /// (one block per 10 minutes; real days vary with hashrate).
+        #[serde(default = "default_blocks_per_day")]
+        blocks_per_day: f64,
+        /// Day from which the subsidy is zero. Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fee_only_from: Option<Date>,
+    },
+    /// No fees at all.
+    None {
+        /// Day from which the subsidy is zero. Default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fee_only_from: Option<Date>,
+    },
+}
+
+fn validate_noise(v: &mut Validator, path: &str, noise_sd_log: f64) {
+    v.in_closed(&join(path, "noise_sd_log"), noise_sd_log, 0.0, 5.0);
+}
+
+impl FeeConfig {
+    /// Reports every out-of-range field under `path` (e.g. `fees`).
+    pub fn validate(&self, v: &mut Validator, path: &str) {
+        match self {
+            FeeConfig::UsdPerTx {
+                usd_per_tx,
+                tx_per_block,
+                noise_sd_log,
+                ..
+            } => {
+                v.non_negative(&join(path, "usd_per_tx"), *usd_per_tx);
+                v.non_negative(&join(path, "tx_per_block"), *tx_per_block);
+                validate_noise(v, path, *noise_sd_log);
+            }
+            FeeConfig::BtcPerBlock {
+                btc_per_block,
+                noise_sd_log,
+                ..
+            } => {
+                v.non_negative(&join(path, "btc_per_block"), *btc_per_block);
+                validate_noise(v, path, *noise_sd_log);
+            }
+            FeeConfig::SubsidyShare {
+                share,
+                noise_sd_log,
+                ..
+            } => {
+                v.in_closed(&join(path, "share"), *share, 0.0, 10.0);
+                validate_noise(v, path, *noise_sd_log);
+            }
+            FeeConfig::Replay {
+                path: file,
+                column,
+                date_column,
+                tx_column,
+                blocks_per_day,
+                ..
+            } => {
+                for (field, value) in [
+                    ("path", file.as_str()),
+                    ("column", column.as_str()),
+                    ("date_column", date_column.as_str()),
+                    ("tx_column", tx_column.as_deref().unwrap_or("-")),
+                ] {
+                    if value.trim().is_empty() {
+                        v.error(join(path, field), "must not be empty");
+                    }
+                }
+                v.positive(&join(path, "blocks_per_day"), *blocks_per_day);
+            }
+            FeeConfig::None { .. } => {}
+        }
+    }
+
+    /// The day from which the subsidy is zero, if any.
+    pub fn fee_only_from(&self) -> Option<Date> {
+        match self {
+            FeeConfig::UsdPerTx { fee_only_from, .. }
+            | FeeConfig::BtcPerBlock { fee_only_from, .. }
+            | FeeConfig::SubsidyShare { fee_only_from, .. }
+            | FeeConfig::Replay { fee_only_from, .. }
+            | FeeConfig::None { fee_only_from } => *fee_only_from,
+        }
+    }
+}
+
+/// Model-specific state of a [`FeeProcess`].
+#[derive(Debug, Clone)]
+enum FeeModel {
+    UsdPerTx {
+        usd_per_tx: f64,
+        tx_per_block: f64,
+        noise_sd_log: f64,
+    },
+    BtcPerBlock {
+        btc_per_block: f64,
+        noise_sd_log: f64,
+    },
+    SubsidyShare {
+        share: f64,
+        noise_sd_log: f64,
+    },
+    Replay {
+        fees: DailySeries,
+        tx: Option<DailySeries>,
+        file: PathBuf,
+        column: String,
+        tx_column: String,
+        blocks_per_day: f64,
+    },
+    None,
+}
+
+/// The fee level for one run. Build with [`FeeProcess::new`], then call
+/// [`FeeProcess::step_fee_btc_per_block`] once per step.
+#[derive(Debug, Clone)]
+pub struct FeeProcess {
+    model: FeeModel,
+    start: Date,
+    fee_only_from: Option<Date>,
+    /// Transactions per block of the last step, where the model knows it.
+    tx_per_block: Option<f64>,
+}
+
+fn finite_non_negative(x: f64) -> f64 {
+    if x.is_finite() && x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
+impl FeeProcess {
+    /// Builds the process; `base_dir` resolves relative CSV paths (the
+    /// scenario file's folder). Replay files are loaded here and must cover
+    /// `start`; call [`FeeProcess::check_covers`] with the run's horizon.
+    pub fn new(cfg: &FeeConfig, start: Date, base_dir: &Path) -> Result<FeeProcess, MarketError> {
+        check_valid(|v| cfg.validate(v, "fees"))?;
+        let mut tx_per_block = None;
+        let model = match cfg {
+            FeeConfig::UsdPerTx {
+                usd_per_tx,
+                tx_per_block: tx,
+                noise_sd_log,
+                ..
+            } => {
+                tx_per_block = Some(*tx);
+                FeeModel::UsdPerTx {
+                    usd_per_tx: *usd_per_tx,
+                    tx_per_block: *tx,
+                    noise_sd_log: *noise_sd_log,
+                }
+            }
+            FeeConfig::BtcPerBlock {
+                btc_per_block,
+                noise_sd_log,
+                ..
+            } => FeeModel::BtcPerBlock {
+                btc_per_block: *btc_per_block,
+                noise_sd_log: *noise_sd_log,
+            },
+            FeeConfig::SubsidyShare {
+                share,
+                noise_sd_log,
+                ..
+            } => FeeModel::SubsidyShare {
+                share: *share,
+                noise_sd_log: *noise_sd_log,
+            },
+            FeeConfig::Replay {
+                path,
+                column,
+                date_column,
+                tx_column,
+                blocks_per_day,
+                ..
+            } => {
+                let file = resolve_path(base_dir, path);
+                let fees = load_daily_series(&file, date_column, column)?;
+                let tx = match tx_column {
+                    Some(c) => Some(load_daily_series(&file, date_column, c)?),
+                    None => None,
+                };
+                FeeModel::Replay {
+                    fees,
+                    tx,
+                    file,
+                    column: column.clone(),
+                    tx_column: tx_column.clone().unwrap_or_default(),
+                    blocks_per_day: *blocks_per_day,
+                }
+            }
+            FeeConfig::None { .. } => FeeModel::None,
+        };
+        let p = FeeProcess {
+            model,
+            start,
+            fee_only_from: cfg.fee_only_from(),
+            tx_per_block,
+        };
+        p.check_covers(start, start)?;
+        Ok(p)
+    }
+
+    /// Errors unless fees are defined for every day from `from` through `to`
+    /// (inclusive). Only replayed series can fail.
+    pub fn check_covers(&self, from: Date, to: Date) -> Result<(), MarketError> {
+        if let FeeModel::Replay {
+            fees,
+            tx,
+            file,
+            column,
+            tx_column,
+            ..
+        } = &self.model
+        {
+            let series = std::iter::once((fees, column)).chain(tx.iter().map(|t| (t, tx_column)));
+            for (s, col) in series {
+                if !s.covers(from, to) {
+                    return Err(MarketError::NotCovered {
+                        file: file.display().to_string(),
+                        column: col.clone(),
+                        first: s.first_date(),
+                        last: s.last_date(),
+                        from,
+                        to,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Date from which the subsidy is forced to zero (fee-only what-if), if any.
+    pub fn fee_only_from(&self) -> Option<Date> {
+        self.fee_only_from
+    }
+
+    /// Transactions per block of the last step: the configured count for
+    /// `usd_per_tx`, the replayed count ÷ blocks per day for `replay` with a
+    /// `tx_column`; `None` otherwise.
+    pub fn tx_per_block(&self) -> Option<f64> {
+        self.tx_per_block
+    }
+
+    /// Expected fees per block in BTC for this step, given the step's price
+    /// (USD/BTC) and the per-block subsidy in BTC. Finite, >= 0.
+    ///
+    /// `step_index` is informational; the step covers `t_s .. t_s + dt_s`
+    /// seconds after the start date (replay averages over those days).
+    pub fn step_fee_btc_per_block<R: rand::Rng + ?Sized>(
+        &mut self,
+        step_index: u64,
+        t_s: f64,
+        dt_s: f64,
+        price_usd: f64,
+        subsidy_btc_per_block: f64,
+        rng: &mut R,
+    ) -> f64 {
+        let _ = step_index;
+        let fee = match &self.model {
+            FeeModel::UsdPerTx {
+                usd_per_tx,
+                tx_per_block,
+                noise_sd_log,
+            } => {
+                let noise = mean_one_noise(*noise_sd_log, rng);
+                if price_usd.is_finite() && price_usd > 0.0 {
+                    usd_per_tx * tx_per_block / price_usd * noise
+                } else {
+                    0.0
+                }
+            }
+            FeeModel::BtcPerBlock {
+                btc_per_block,
+                noise_sd_log,
+            } => btc_per_block * mean_one_noise(*noise_sd_log, rng),
+            FeeModel::SubsidyShare {
+                share,
+                noise_sd_log,
+            } => {
+                share
+                    * finite_non_negative(subsidy_btc_per_block)
+                    * mean_one_noise(*noise_sd_log, rng)
+            }
+            FeeModel::Replay {
+                fees,
+                tx,
+                blocks_per_day,
+                ..
+            } => {
+                let from = self.start.days() as f64 + sane_seconds(t_s) / SECONDS_PER_DAY;
+                let to = from + sane_seconds(dt_s) / SECONDS_PER_DAY;
+                if let Some(tx) = tx {
+                    self.tx_per_block = Some(tx.mean_over_days(from, to) / blocks_per_day);
+                }
+                fees.mean_over_days(from, to) / blocks_per_day
+            }
+            FeeModel::None => 0.0,
+        };
+        finite_non_negative(fee)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn start() -> Date {
+        Date::from_ymd(2026, 1, 1).unwrap()
+    }
+
+    fn process(cfg: FeeConfig) -> FeeProcess {
+        FeeProcess::new(&cfg, start(), Path::new(".")).unwrap()
+    }
+
+    #[test]
+    fn usd_per_tx_converts_at_the_price() {
+        let mut f = process(FeeConfig::UsdPerTx {
+            usd_per_tx: 30.0,
+            tx_per_block: 3_000.0,
+            noise_sd_log: 0.0,
+            fee_only_from: None,
+        });
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        // $90,000 per block at $50,000/BTC = 1.8 BTC.
+        let fee = f.step_fee_btc_per_block(0, 0.0, 86_400.0, 50_000.0, 3.125, &mut rng);
+        assert!((fee - 1.8).abs() < 1e-12);
+        for p in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                f.step_fee_btc_per_block(1, 0.0, 86_400.0, p, 3.125, &mut rng),
+                0.0
+            );
+        }
+        assert_eq!(f.tx_per_block(), Some(3_000.0));
+    }
+
+    #[test]
+    fn share_btc_and_none() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut s = process(FeeConfig::SubsidyShare {
+            share: 0.1,
+            noise_sd_log: 0.0,
+            fee_only_from: None,
+        });
+        assert!(
+            (s.step_fee_btc_per_block(0, 0.0, 1.0, 1.0, 3.125, &mut rng) - 0.3125).abs() < 1e-15
+        );
+        assert_eq!(
+            s.step_fee_btc_per_block(0, 0.0, 1.0, 1.0, f64::NAN, &mut rng),
+            0.0
+        );
+        let mut b = process(FeeConfig::BtcPerBlock {
+            btc_per_block: 0.25,
+            noise_sd_log: 0.0,
+            fee_only_from: None,
+        });
+        assert_eq!(
+            b.step_fee_btc_per_block(0, 0.0, 1.0, 0.0, 0.0, &mut rng),
+            0.25
+        );
+        let d = Date::from_ymd(2140, 1, 1);
+        let mut n = process(FeeConfig::None { fee_only_from: d });
+        assert_eq!(
+            n.step_fee_btc_per_block(0, 0.0, 1.0, 1e5, 3.125, &mut rng),
+            0.0
+        );
+        assert_eq!(n.fee_only_from(), d);
+        assert_eq!(b.fee_only_from(), None);
+    }
+
+    #[test]
+    fn noise_is_mean_one() {
+        let mut b = process(FeeConfig::BtcPerBlock {
+            btc_per_block: 1.0,
+            noise_sd_log: 0.5,
+            fee_only_from: None,
+        });
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let n = 100_000;
+        let mean = (0..n)
+            .map(|k| b.step_fee_btc_per_block(k, 0.0, 86_400.0, 1.0, 1.0, &mut rng))
+            .sum::<f64>()
+            / n as f64;
+        // sd of the multiplier is sqrt(e^0.25 − 1) ≈ 0.53, standard error ≈
+        // 0.0017; 1 % is about 6 standard errors.
+        assert!((mean - 1.0).abs() < 0.01, "mean {mean}");
+    }
+
+    #[test]
+    fn validation_names_fields() {
+        let mut v = Validator::new();
+        FeeConfig::Replay {
+            path: " ".into(),
+            column: "FeeTotNtv".into(),
+            date_column: "time".into(),
+            tx_column: Some(String::new()),
+            blocks_per_day: 0.0,
+            fee_only_from: None,
+        }
+        .validate(&mut v, "fees");
+        FeeConfig::SubsidyShare {
+            share: 11.0,
+            noise_sd_log: -0.1,
+            fee_only_from: None,
+        }
+        .validate(&mut v, "f2");
+        let msgs: Vec<String> = v.into_errors().iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "fees.path must not be empty",
+                "fees.tx_column must not be empty",
+                "fees.blocks_per_day must be > 0, got 0",
+                "f2.share must be in [0, 10], got 11",
+                "f2.noise_sd_log must be in [0, 5], got -0.1",
+            ]
+        );
+    }
+}

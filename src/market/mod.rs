@@ -1,0 +1,178 @@
+//! The market the miners sell into: the BTC price path and the fee level.
+//!
+//! At the start of every simulation step the engine asks a
+//! [`PriceProcess`] for the step's price in USD per BTC and then a
+//! [`FeeProcess`] for the expected fees per block in BTC (which may depend
+//! on that price and on the block subsidy). Both are built once from their
+//! scenario configs ([`PriceConfig`], [`FeeConfig`]); stepping is pure
+//! (randomness comes from the RNG the engine passes in) and allocates
+//! nothing.
+//!
+//! Historical series are read by [`history::load_daily_series`], which
+//! accepts Coin Metrics' community data format (`time,PriceUSD,FeeTotNtv,...`)
+//! or any CSV with a date column and a value column.
+
+pub mod fees;
+pub mod history;
+pub mod price;
+
+use crate::calendar::Date;
+use std::path::{Path, PathBuf};
+
+pub use fees::{FeeConfig, FeeProcess};
+pub use history::{load_daily_series, DailySeries};
+pub use price::{PriceConfig, PricePoint, PriceProcess, Regime};
+
+/// Where daily BTC market data in the format the loaders expect comes from.
+pub const DATA_SOURCE_HINT: &str = "daily BTC market data is available from Coin Metrics' \
+community data (github.com/coinmetrics/data, file csv/btc.csv, columns time, PriceUSD, FeeTotNtv, TxCnt)";
+
+/// Seconds in a year of 365.25 days, the time unit of drifts and volatilities.
+pub const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
+
+/// Why a market model could not be built, or a data file could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MarketError {
+    /// The file does not exist or cannot be opened.
+    #[error("{file}: cannot open ({reason}); {hint}", hint = DATA_SOURCE_HINT)]
+    MissingFile { file: String, reason: String },
+    /// Reading failed in the middle of the file or the CSV is malformed.
+    #[error("{file} line {line}: {reason}")]
+    Malformed {
+        file: String,
+        line: u64,
+        reason: String,
+    },
+    /// The file has no header or no data rows.
+    #[error("{file}: {reason}")]
+    Empty { file: String, reason: String },
+    /// A column named in the scenario is not in the header.
+    #[error("{file}: no column {column:?}; available columns: {available}")]
+    MissingColumn {
+        file: String,
+        column: String,
+        available: String,
+    },
+    /// A date cell could not be parsed.
+    #[error("{file} line {line}: date {value:?} in column {column} is not a valid date ({reason}; expected YYYY-MM-DD)")]
+    BadDate {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+        reason: String,
+    },
+    /// A value cell is not a number.
+    #[error("{file} line {line}: value {value:?} in column {column} is not a number")]
+    NotANumber {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+    /// A value cell is NaN or infinite.
+    #[error("{file} line {line}: value {value:?} in column {column} is not finite")]
+    NotFinite {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+    /// A value cell is negative.
+    #[error("{file} line {line}: value {value:?} in column {column} is negative")]
+    Negative {
+        file: String,
+        line: u64,
+        column: String,
+        value: String,
+    },
+    /// A value cell is empty between rows that have values.
+    #[error("{file} line {line}: column {column} is empty on {date} (only leading and trailing rows may be empty)")]
+    EmptyValue {
+        file: String,
+        line: u64,
+        column: String,
+        date: Date,
+    },
+    /// A date is earlier than the one on the row before.
+    #[error("{file} line {line}: date {date} comes after {previous}; rows must be in increasing date order")]
+    OutOfOrder {
+        file: String,
+        line: u64,
+        date: Date,
+        previous: Date,
+    },
+    /// The same date appears twice.
+    #[error("{file} line {line}: date {date} appears twice")]
+    Duplicate { file: String, line: u64, date: Date },
+    /// A day is missing between two rows.
+    #[error("{file} line {line}: day {first_missing} is missing (previous row {previous}, this row {date}); the file needs one row per day")]
+    Gap {
+        file: String,
+        line: u64,
+        first_missing: Date,
+        previous: Date,
+        date: Date,
+    },
+    /// A replayed series does not cover the days the run needs.
+    #[error("{file}: column {column} covers {first} to {last}, but the run needs {from} to {to}")]
+    NotCovered {
+        file: String,
+        column: String,
+        first: Date,
+        last: Date,
+        from: Date,
+        to: Date,
+    },
+    /// The config failed validation (the messages name each field).
+    #[error("invalid market config: {0}")]
+    InvalidConfig(String),
+}
+
+/// Resolves a path from a scenario: relative paths are taken from `base_dir`
+/// (the scenario file's folder), absolute paths as they are.
+pub fn resolve_path(base_dir: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base_dir.join(p)
+    }
+}
+
+/// Runs a config's `validate` and turns its findings into one error.
+pub(crate) fn check_valid(
+    f: impl FnOnce(&mut crate::scenario::validate::Validator),
+) -> Result<(), MarketError> {
+    let mut v = crate::scenario::validate::Validator::new();
+    f(&mut v);
+    v.finish().map_err(|errs| {
+        MarketError::InvalidConfig(
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// A number of seconds that is usable as a time offset (finite, >= 0), else 0.
+pub(crate) fn sane_seconds(s: f64) -> f64 {
+    if s.is_finite() && s > 0.0 {
+        s
+    } else {
+        0.0
+    }
+}
+
+/// Mean-one lognormal multiplicative noise `exp(σZ − σ²/2)`; exactly 1 (and
+/// no draw) when `sd_log` is 0.
+pub(crate) fn mean_one_noise<R: rand::Rng + ?Sized>(sd_log: f64, rng: &mut R) -> f64 {
+    use rand_distr::{Distribution, StandardNormal};
+    if sd_log > 0.0 && sd_log.is_finite() {
+        let z: f64 = StandardNormal.sample(rng);
+        (sd_log * z - 0.5 * sd_log * sd_log).exp()
+    } else {
+        1.0
+    }
+}
