@@ -35,23 +35,74 @@ pub struct BandMetric {
 
 /// The metrics with per-step bands in `bands.csv`.
 pub const BAND_METRICS: &[BandMetric] = &[
-    BandMetric { name: "price_usd", value: |r| Some(r.price_usd) },
-    BandMetric { name: "reward_usd", value: |r| Some(r.reward_usd) },
-    BandMetric { name: "subsidy_usd", value: |r| Some(r.subsidy_usd) },
-    BandMetric { name: "fees_usd", value: |r| Some(r.fees_usd) },
-    BandMetric { name: "energy_cost_usd", value: |r| Some(r.energy_cost_usd) },
-    BandMetric { name: "total_cost_usd", value: |r| Some(r.total_cost_usd) },
-    BandMetric { name: "ratio_energy", value: |r| r.ratio_energy },
-    BandMetric { name: "ratio_energy_capex", value: |r| r.ratio_energy_capex },
-    BandMetric { name: "ratio_total", value: |r| r.ratio_total },
-    BandMetric { name: "hashrate_eh_s", value: |r| Some(r.hashrate_eh_s) },
-    BandMetric { name: "difficulty", value: |r| Some(r.difficulty) },
-    BandMetric { name: "blocks", value: |r| Some(r.blocks as f64) },
-    BandMetric { name: "energy_twh_per_year", value: |r| Some(r.energy_twh_per_year) },
-    BandMetric { name: "world_electricity_share", value: |r| Some(r.world_electricity_share) },
-    BandMetric { name: "market_cap_usd", value: |r| Some(r.market_cap_usd) },
-    BandMetric { name: "attack_energy_usd_per_hour", value: |r| Some(r.attack_energy_usd_per_hour) },
-    BandMetric { name: "switched_off_share", value: |r| Some(r.switched_off_share) },
+    BandMetric {
+        name: "price_usd",
+        value: |r| Some(r.price_usd),
+    },
+    BandMetric {
+        name: "reward_usd",
+        value: |r| Some(r.reward_usd),
+    },
+    BandMetric {
+        name: "subsidy_usd",
+        value: |r| Some(r.subsidy_usd),
+    },
+    BandMetric {
+        name: "fees_usd",
+        value: |r| Some(r.fees_usd),
+    },
+    BandMetric {
+        name: "energy_cost_usd",
+        value: |r| Some(r.energy_cost_usd),
+    },
+    BandMetric {
+        name: "total_cost_usd",
+        value: |r| Some(r.total_cost_usd),
+    },
+    BandMetric {
+        name: "ratio_energy",
+        value: |r| r.ratio_energy,
+    },
+    BandMetric {
+        name: "ratio_energy_capex",
+        value: |r| r.ratio_energy_capex,
+    },
+    BandMetric {
+        name: "ratio_total",
+        value: |r| r.ratio_total,
+    },
+    BandMetric {
+        name: "hashrate_eh_s",
+        value: |r| Some(r.hashrate_eh_s),
+    },
+    BandMetric {
+        name: "difficulty",
+        value: |r| Some(r.difficulty),
+    },
+    BandMetric {
+        name: "blocks",
+        value: |r| Some(r.blocks as f64),
+    },
+    BandMetric {
+        name: "energy_twh_per_year",
+        value: |r| Some(r.energy_twh_per_year),
+    },
+    BandMetric {
+        name: "world_electricity_share",
+        value: |r| Some(r.world_electricity_share),
+    },
+    BandMetric {
+        name: "market_cap_usd",
+        value: |r| Some(r.market_cap_usd),
+    },
+    BandMetric {
+        name: "attack_energy_usd_per_hour",
+        value: |r| Some(r.attack_energy_usd_per_hour),
+    },
+    BandMetric {
+        name: "switched_off_share",
+        value: |r| Some(r.switched_off_share),
+    },
 ];
 
 /// Running statistics of one metric at one step across runs.

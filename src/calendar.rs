@@ -196,6 +196,9 @@ mod tests {
         assert!("2024-13-01".parse::<Date>().is_err());
         assert!("24-01-01".parse::<Date>().is_err());
         assert!("2024/01/01".parse::<Date>().is_err());
-        assert_eq!(Date::parse_month("2016-07").unwrap().to_string(), "2016-07-01");
+        assert_eq!(
+            Date::parse_month("2016-07").unwrap().to_string(),
+            "2016-07-01"
+        );
     }
 }

@@ -115,7 +115,9 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             let mut sc = load_scenario(&scenario)?;
             if let Some(r) = runs {
                 if r == 0 || r > 1_000_000 {
-                    return Err(Failure::Input(format!("--runs must be in [1, 1000000], got {r}")));
+                    return Err(Failure::Input(format!(
+                        "--runs must be in [1, 1000000], got {r}"
+                    )));
                 }
                 sc.runs = r;
             }

@@ -173,9 +173,9 @@ impl Moments {
 /// table to 30, then the Cornish-Fisher expansion, error < 1e-4).
 pub fn t975(df: u64) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     if df == 0 {
         return f64::INFINITY;
@@ -185,7 +185,8 @@ pub fn t975(df: u64) -> f64 {
     }
     let z: f64 = 1.959_963_985;
     let n = df as f64;
-    z + (z.powi(3) + z) / (4.0 * n) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+    z + (z.powi(3) + z) / (4.0 * n)
+        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
 }
 
 /// Relative accuracy of [`QuantileSketch`]: a reported quantile is within
@@ -293,7 +294,9 @@ mod tests {
 
     #[test]
     fn moments_match_two_pass() {
-        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 10.0)
+            .collect();
         let mut w = Moments::default();
         xs.iter().for_each(|&x| w.push(x));
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -315,7 +318,11 @@ mod tests {
         xs.iter().rev().for_each(|&x| backward.add(x));
         let (mut a, mut b) = (ExactSum::default(), ExactSum::default());
         for (i, &x) in xs.iter().enumerate() {
-            if i % 3 == 0 { a.add(x) } else { b.add(x) }
+            if i % 3 == 0 {
+                a.add(x)
+            } else {
+                b.add(x)
+            }
         }
         b.merge(&a);
         assert_eq!(forward.value().to_bits(), backward.value().to_bits());
@@ -361,7 +368,11 @@ mod tests {
         let mut all = QuantileSketch::default();
         for i in 0..500 {
             let x = (i as f64 * 1.37).sin() * 100.0;
-            if i % 2 == 0 { a.push(x) } else { b.push(x) }
+            if i % 2 == 0 {
+                a.push(x)
+            } else {
+                b.push(x)
+            }
             all.push(x);
         }
         let mut ab = a.clone();

@@ -53,7 +53,8 @@ fn observe(sampling: BlockSampling, seeds: u64, days: u64, mult: f64) -> Observe
             o.epoch_timespans.push(r.actual_timespan_s as f64);
         }
         if let Some(r) = c.retargets().first() {
-            o.first_retarget_factor.push(r.new_difficulty / r.old_difficulty);
+            o.first_retarget_factor
+                .push(r.new_difficulty / r.old_difficulty);
         }
     }
     o
@@ -71,21 +72,36 @@ fn aggregate_and_per_block_sampling_agree() {
     let (ma, va) = mean_var(&a.blocks_per_day);
     let (mp, vp) = mean_var(&p.blocks_per_day);
     let se = (va / a.blocks_per_day.len() as f64 + vp / p.blocks_per_day.len() as f64).sqrt();
-    assert!((ma - mp).abs() < 4.5 * se, "blocks/day {ma} vs {mp} (se {se})");
+    assert!(
+        (ma - mp).abs() < 4.5 * se,
+        "blocks/day {ma} vs {mp} (se {se})"
+    );
     // Theory: mean 144, variance 144 (Poisson); 4000 days each.
-    assert!((ma - 144.0).abs() < 4.5 * (144.0f64 / 4000.0).sqrt(), "mean {ma}");
+    assert!(
+        (ma - 144.0).abs() < 4.5 * (144.0f64 / 4000.0).sqrt(),
+        "mean {ma}"
+    );
     assert!((va / 144.0 - 1.0).abs() < 0.15, "variance {va}");
 
     let (ta, tva) = mean_var(&a.epoch_timespans);
     let (tp, tvp) = mean_var(&p.epoch_timespans);
     let se = (tva / a.epoch_timespans.len() as f64 + tvp / p.epoch_timespans.len() as f64).sqrt();
-    assert!((ta - tp).abs() < 4.5 * se, "epoch timespan {ta} vs {tp} (se {se})");
+    assert!(
+        (ta - tp).abs() < 4.5 * se,
+        "epoch timespan {ta} vs {tp} (se {se})"
+    );
     // The first epoch is exactly Gamma(2015, 600); later ones run at an
     // adjusted difficulty, still with mean close to 2015 × 600 s.
-    assert!((ta / (2015.0 * 600.0) - 1.0).abs() < 0.01, "mean timespan {ta}");
+    assert!(
+        (ta / (2015.0 * 600.0) - 1.0).abs() < 0.01,
+        "mean timespan {ta}"
+    );
     let rel_sd_a = tva.sqrt() / ta;
     let rel_sd_p = tvp.sqrt() / tp;
-    assert!((rel_sd_a - rel_sd_p).abs() < 0.15 * rel_sd_p, "sd {rel_sd_a} vs {rel_sd_p}");
+    assert!(
+        (rel_sd_a - rel_sd_p).abs() < 0.15 * rel_sd_p,
+        "sd {rel_sd_a} vs {rel_sd_p}"
+    );
 }
 
 /// With 3 × the hashrate the first retarget raises difficulty about 3 ×
@@ -142,7 +158,10 @@ fn same_seed_same_chain() {
         let (mut c, h) = clock(BlockSampling::Aggregate, 100_000);
         let mut out = Vec::new();
         for i in 0..200 {
-            out.push(c.advance(86_400.0, h * (1.0 + (i % 7) as f64 / 10.0), &mut rng).blocks);
+            out.push(
+                c.advance(86_400.0, h * (1.0 + (i % 7) as f64 / 10.0), &mut rng)
+                    .blocks,
+            );
         }
         (out, c.bits())
     };

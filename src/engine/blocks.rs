@@ -166,7 +166,12 @@ impl ChainClock {
     }
 
     /// Moves the chain `dt_s` seconds forward with a constant hashrate.
-    pub fn advance<R: Rng + ?Sized>(&mut self, dt_s: f64, hashrate_hs: f64, rng: &mut R) -> StepBlocks {
+    pub fn advance<R: Rng + ?Sized>(
+        &mut self,
+        dt_s: f64,
+        hashrate_hs: f64,
+        rng: &mut R,
+    ) -> StepBlocks {
         let mut out = StepBlocks {
             first_height: self.height + 1,
             ..StepBlocks::default()
@@ -180,7 +185,13 @@ impl ChainClock {
         out
     }
 
-    fn advance_aggregate<R: Rng + ?Sized>(&mut self, end: f64, hashrate_hs: f64, rng: &mut R, out: &mut StepBlocks) {
+    fn advance_aggregate<R: Rng + ?Sized>(
+        &mut self,
+        end: f64,
+        hashrate_hs: f64,
+        rng: &mut R,
+        out: &mut StepBlocks,
+    ) {
         loop {
             let rate = self.block_rate(hashrate_hs);
             let remaining = end - self.time_s;
@@ -211,13 +222,21 @@ impl ChainClock {
         }
     }
 
-    fn advance_per_block<R: Rng + ?Sized>(&mut self, end: f64, hashrate_hs: f64, rng: &mut R, out: &mut StepBlocks) {
+    fn advance_per_block<R: Rng + ?Sized>(
+        &mut self,
+        end: f64,
+        hashrate_hs: f64,
+        rng: &mut R,
+        out: &mut StepBlocks,
+    ) {
         loop {
             let rate = self.block_rate(hashrate_hs);
             if rate <= 0.0 {
                 return;
             }
-            let wait: f64 = Exp::new(rate).map(|d| d.sample(rng)).unwrap_or(f64::INFINITY);
+            let wait: f64 = Exp::new(rate)
+                .map(|d| d.sample(rng))
+                .unwrap_or(f64::INFINITY);
             if self.time_s + wait > end {
                 // Memoryless: the partial wait is discarded.
                 return;

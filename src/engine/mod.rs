@@ -59,7 +59,11 @@ impl PreparedScenario {
         price.check_covers(start, scenario.end_date())?;
         let fees = FeeProcess::new(&scenario.fees, start, base_dir)?;
         fees.check_covers(start, scenario.end_date())?;
-        Ok(PreparedScenario { scenario, price, fees })
+        Ok(PreparedScenario {
+            scenario,
+            price,
+            fees,
+        })
     }
 }
 
@@ -70,7 +74,10 @@ enum Supply {
 }
 
 /// Runs the scenario once with the given random stream.
-pub fn run<R: Rng + ?Sized>(prepared: &PreparedScenario, rng: &mut R) -> Result<RunResult, EngineError> {
+pub fn run<R: Rng + ?Sized>(
+    prepared: &PreparedScenario,
+    rng: &mut R,
+) -> Result<RunResult, EngineError> {
     let sc = &prepared.scenario;
     let chain = sc.chain.clone();
     let bits = sc.start.start_bits(&chain);
@@ -110,7 +117,8 @@ pub fn run<R: Rng + ?Sized>(prepared: &PreparedScenario, rng: &mut R) -> Result<
             block_subsidy_sat(clock.height() + 1, &chain)
         };
         let subsidy_btc = subsidy_next_sat as f64 / SAT_PER_BTC;
-        let fee_btc = sanitize(fees.step_fee_btc_per_block(step, t_s, dt_s, price_usd, subsidy_btc, rng));
+        let fee_btc =
+            sanitize(fees.step_fee_btc_per_block(step, t_s, dt_s, price_usd, subsidy_btc, rng));
         let view = MarketView {
             date,
             t_s,
@@ -148,7 +156,11 @@ pub fn run<R: Rng + ?Sized>(prepared: &PreparedScenario, rng: &mut R) -> Result<
         let subsidy_sat = if fee_only || mined.blocks == 0 {
             0
         } else {
-            subsidy_sum_sat(mined.first_height, mined.first_height + mined.blocks, &chain)
+            subsidy_sum_sat(
+                mined.first_height,
+                mined.first_height + mined.blocks,
+                &chain,
+            )
         };
         issued_sat = issued_sat.saturating_add(subsidy_sat);
         let fees_sat = (fee_btc * SAT_PER_BTC).round() as u64 * mined.blocks;

@@ -146,8 +146,7 @@ impl StepRecord {
         let supply_btc = issued_sat as f64 / SAT_PER_BTC;
         let market_cap = supply_btc * price;
         let attack_th = ATTACK_SHARE * hashrate_hs / 1e12;
-        let attack_energy =
-            finite(attack_th * outcome.marginal_energy_cost_usd_per_th_day / 24.0);
+        let attack_energy = finite(attack_th * outcome.marginal_energy_cost_usd_per_th_day / 24.0);
         StepRecord {
             step,
             date,
@@ -179,8 +178,7 @@ impl StepRecord {
             ratio_total: ratio(total, reward_usd),
             power_gw,
             energy_twh_per_year,
-            world_electricity_share: energy_twh_per_year
-                / scenario.world.electricity_twh_per_year,
+            world_electricity_share: energy_twh_per_year / scenario.world.electricity_twh_per_year,
             supply_btc,
             market_cap_usd: market_cap,
             attack_energy_usd_per_hour: attack_energy,
@@ -221,7 +219,11 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    pub fn from_records(scenario: &Scenario, records: &[StepRecord], retargets: &[Retarget]) -> RunSummary {
+    pub fn from_records(
+        scenario: &Scenario,
+        records: &[StepRecord],
+        retargets: &[Retarget],
+    ) -> RunSummary {
         let n = records.len();
         let Some(last) = records.last() else {
             return RunSummary::default();

@@ -96,7 +96,12 @@ impl HashSupplyConfig {
             } => {
                 v.in_closed(&join(path, "hashrate_eh_s"), *hashrate_eh_s, 0.0, 1e9);
                 v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
-                v.in_closed(&join(path, "energy_price_usd_per_kwh"), *energy_price_usd_per_kwh, 0.0, 100.0);
+                v.in_closed(
+                    &join(path, "energy_price_usd_per_kwh"),
+                    *energy_price_usd_per_kwh,
+                    0.0,
+                    100.0,
+                );
             }
             HashSupplyConfig::Linear {
                 intercept_eh_s,
@@ -107,9 +112,19 @@ impl HashSupplyConfig {
             } => {
                 v.in_closed(&join(path, "intercept_eh_s"), *intercept_eh_s, -1e9, 1e9);
                 v.in_closed(&join(path, "slope_eh_s"), *slope_eh_s, 0.0, 1e9);
-                v.in_open_closed(&join(path, "reward_unit_usd_per_day"), *reward_unit_usd_per_day, 0.0, 1e15);
+                v.in_open_closed(
+                    &join(path, "reward_unit_usd_per_day"),
+                    *reward_unit_usd_per_day,
+                    0.0,
+                    1e15,
+                );
                 v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
-                v.in_closed(&join(path, "energy_price_usd_per_kwh"), *energy_price_usd_per_kwh, 0.0, 100.0);
+                v.in_closed(
+                    &join(path, "energy_price_usd_per_kwh"),
+                    *energy_price_usd_per_kwh,
+                    0.0,
+                    100.0,
+                );
             }
         }
     }

@@ -59,7 +59,9 @@ pub fn write_runs_csv(path: &Path, rows: &[RunRow]) -> io::Result<()> {
         let mut csv = csv::Writer::from_writer(w);
         let mut header_done = false;
         for row in rows {
-            let Value::Object(map) = serde_json::to_value(&row.summary).map_err(io::Error::other)? else {
+            let Value::Object(map) =
+                serde_json::to_value(&row.summary).map_err(io::Error::other)?
+            else {
                 return Err(io::Error::other("summary is not a JSON object"));
             };
             if !header_done {
@@ -108,7 +110,12 @@ pub fn write_bands_csv(path: &Path, bands: &Bands) -> io::Result<()> {
                     rec.push(c.moments.mean().to_string());
                     rec.push(c.moments.sd().to_string());
                     for (_, q) in QUANTILES {
-                        rec.push(c.sketch.quantile(q).map(|v| v.to_string()).unwrap_or_default());
+                        rec.push(
+                            c.sketch
+                                .quantile(q)
+                                .map(|v| v.to_string())
+                                .unwrap_or_default(),
+                        );
                     }
                 }
                 csv.write_record(&rec)?;

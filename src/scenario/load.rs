@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub enum ScenarioError {
     /// The file could not be read.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// TOML syntax, unknown field or wrong type, located in the file.
     Syntax {
         path: PathBuf,
@@ -19,7 +22,10 @@ pub enum ScenarioError {
         message: String,
     },
     /// Values out of range, listed by field path.
-    Invalid { path: PathBuf, errors: Vec<FieldError> },
+    Invalid {
+        path: PathBuf,
+        errors: Vec<FieldError>,
+    },
     /// A data file the scenario names (price CSV, ...) is missing or bad.
     Data { path: PathBuf, message: String },
 }
@@ -67,7 +73,10 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// the default scenario name.
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map(|s| line_column(text, s.start)).unwrap_or((1, 1));
+        let (line, column) = e
+            .span()
+            .map(|s| line_column(text, s.start))
+            .unwrap_or((1, 1));
         ScenarioError::Syntax {
             path: path.to_path_buf(),
             line,
@@ -81,10 +90,12 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
     }
-    scenario.validate().map_err(|errors| ScenarioError::Invalid {
-        path: path.to_path_buf(),
-        errors,
-    })?;
+    scenario
+        .validate()
+        .map_err(|errors| ScenarioError::Invalid {
+            path: path.to_path_buf(),
+            errors,
+        })?;
     Ok(scenario)
 }
 

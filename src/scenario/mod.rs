@@ -236,7 +236,13 @@ impl Scenario {
                 if let Err(e) = Target::from_compact(b) {
                     v.error("start.bits", format!("is not a valid compact target: {e}"));
                 } else if chain_ok && Target::from_compact(b).ok() > Some(self.chain.pow_limit()) {
-                    v.error("start.bits", format!("is easier than the proof-of-work limit {:#010x}", self.chain.pow_limit_bits));
+                    v.error(
+                        "start.bits",
+                        format!(
+                            "is easier than the proof-of-work limit {:#010x}",
+                            self.chain.pow_limit_bits
+                        ),
+                    );
                 }
             }
         }
@@ -257,8 +263,13 @@ impl Scenario {
         match (&self.miners, &self.hash_supply) {
             (Some(m), None) => m.validate(&mut v, "miners"),
             (None, Some(h)) => h.validate(&mut v, "hash_supply"),
-            (Some(_), Some(_)) => v.error("miners", "give either [miners] or [hash_supply], not both"),
-            (None, None) => v.error("miners", "is missing: give [miners] (agents) or [hash_supply]"),
+            (Some(_), Some(_)) => {
+                v.error("miners", "give either [miners] or [hash_supply], not both")
+            }
+            (None, None) => v.error(
+                "miners",
+                "is missing: give [miners] (agents) or [hash_supply]",
+            ),
         }
         v.in_open_closed(
             "world.electricity_twh_per_year",

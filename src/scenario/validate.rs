@@ -137,7 +137,10 @@ mod tests {
         v.positive("a", -1.0);
         v.non_negative("b", f64::NAN);
         let e = v.finish().unwrap_err();
-        assert_eq!(e[0].to_string(), "miners.groups[2].share must be in (0, 1], got 1.7");
+        assert_eq!(
+            e[0].to_string(),
+            "miners.groups[2].share must be in (0, 1], got 1.7"
+        );
         assert_eq!(e[1].to_string(), "a must be > 0, got -1");
         assert_eq!(e[2].to_string(), "b must be a finite number, got NaN");
     }
