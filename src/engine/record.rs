@@ -228,7 +228,7 @@ impl RunSummary {
         let Some(last) = records.last() else {
             return RunSummary::default();
         };
-        let window = ((scenario.metrics.equilibrium_window_years * 365.25
+        let window = ((scenario.metrics.window_years(scenario.simulation.years) * 365.25
             / scenario.simulation.step_days)
             .ceil() as usize)
             .clamp(1, n);

@@ -198,7 +198,7 @@ pub fn summary_json(prepared: &PreparedScenario, batch: &BatchResult, files: &[S
         "step_days": sc.simulation.step_days,
         "start_date": sc.start.date.to_string(),
         "end_date": sc.end_date().to_string(),
-        "equilibrium_window_years": sc.metrics.equilibrium_window_years,
+        "equilibrium_window_years": sc.metrics.window_years(sc.simulation.years),
         "quantile_relative_accuracy": SKETCH_RELATIVE_ACCURACY,
         "confidence_intervals": "95 % Student t interval of the mean across runs",
         "metrics": metrics,

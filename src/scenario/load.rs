@@ -69,13 +69,46 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// For "unknown field `x`" errors inside tables that serde buffers (tagged
+/// enums), the span covers only the table header; find the key's own line
+/// between that header and the next one.
+fn refine_offset(text: &str, message: &str, start: usize) -> usize {
+    let Some(key) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    else {
+        return start;
+    };
+    let mut offset = start.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let after = &text[offset..];
+    let table_end = after
+        .get(1..)
+        .and_then(|t| t.find("\n["))
+        .map(|i| i + 1)
+        .unwrap_or(after.len());
+    let mut pos = 0;
+    for line in after[..table_end].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let is_key = |rest: Option<&str>| rest.is_some_and(|r| r.trim_start().starts_with('='));
+        if is_key(trimmed.strip_prefix(key)) || is_key(trimmed.strip_prefix(&format!("\"{key}\"")))
+        {
+            return offset + pos + (line.len() - trimmed.len());
+        }
+        pos += line.len();
+    }
+    start
+}
+
 /// Parses and validates scenario text; `path` names it in errors and gives
 /// the default scenario name.
 pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
     let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
-            .map(|s| line_column(text, s.start))
+            .map(|s| line_column(text, refine_offset(text, e.message(), s.start)))
             .unwrap_or((1, 1));
         ScenarioError::Syntax {
             path: path.to_path_buf(),
@@ -110,7 +143,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
 
 #[cfg(test)]
 mod tests {
-    use super::line_column;
+    use super::{line_column, refine_offset};
 
     #[test]
     fn line_and_column_are_one_based() {
@@ -119,5 +152,14 @@ mod tests {
         assert_eq!(line_column(t, 6), (2, 1));
         assert_eq!(line_column(t, 9), (2, 4));
         assert_eq!(line_column(t, 999), (3, 1));
+    }
+
+    #[test]
+    fn unknown_field_points_at_its_key() {
+        let t = "[a]\nx = 1\n[b]\nmodel = 1\n  typo = 2\n[c]\ntypo = 3\n";
+        let b = t.find("[b]").unwrap();
+        let off = refine_offset(t, "unknown field `typo`, expected x", b);
+        assert_eq!(line_column(t, off), (5, 3));
+        assert_eq!(refine_offset(t, "something else", b), b);
     }
 }

@@ -182,17 +182,15 @@ impl Default for WorldConfig {
 #[serde(deny_unknown_fields)]
 pub struct MetricsConfig {
     /// The equilibrium values (spend ratios, energy) are taken over the
-    /// last this many years of the run (default 2; at most the horizon).
-    #[serde(default = "default_window")]
-    pub equilibrium_window_years: f64,
+    /// last this many years of the run (default: 2 years, or the whole run
+    /// if it is shorter; at most the horizon).
+    #[serde(default)]
+    pub equilibrium_window_years: Option<f64>,
     /// Electricity price the CBECI view assumes, USD/kWh (default 0.05).
     #[serde(default = "default_cbeci_price")]
     pub cbeci_energy_price_usd_per_kwh: f64,
 }
 
-fn default_window() -> f64 {
-    2.0
-}
 fn default_cbeci_price() -> f64 {
     0.05
 }
@@ -200,9 +198,16 @@ fn default_cbeci_price() -> f64 {
 impl Default for MetricsConfig {
     fn default() -> Self {
         MetricsConfig {
-            equilibrium_window_years: default_window(),
+            equilibrium_window_years: None,
             cbeci_energy_price_usd_per_kwh: default_cbeci_price(),
         }
+    }
+}
+
+impl MetricsConfig {
+    /// The equilibrium window in years for a horizon of `years`.
+    pub fn window_years(&self, years: f64) -> f64 {
+        self.equilibrium_window_years.unwrap_or(years.min(2.0))
     }
 }
 
@@ -229,8 +234,14 @@ impl Scenario {
         self.chain.validate(&mut v, "chain");
         let chain_ok = v.is_empty();
         match (self.start.difficulty, self.start.bits) {
-            (Some(_), Some(_)) => v.error("start", "give either difficulty or bits, not both"),
-            (None, None) => v.error("start", "needs difficulty or bits"),
+            (Some(_), Some(_)) => v.error(
+                "start.bits",
+                "must not be given together with start.difficulty (give one of them)",
+            ),
+            (None, None) => v.error(
+                "start.difficulty",
+                "is missing: give start.difficulty or start.bits",
+            ),
             (Some(d), None) => v.in_closed("start.difficulty", d, 1.0, 1e30),
             (None, Some(b)) => {
                 if let Err(e) = Target::from_compact(b) {
@@ -247,9 +258,19 @@ impl Scenario {
             }
         }
         let sim = &self.simulation;
+        let before = v.len();
         v.in_open_closed("simulation.years", sim.years, 0.0, 1000.0);
-        v.in_closed("simulation.step_days", sim.step_days, 1.0 / 24.0, 31.0);
-        if v.is_empty() && sim.steps() > MAX_STEPS {
+        if !(sim.step_days.is_finite() && (1.0 / 24.0..=31.0).contains(&sim.step_days)) {
+            v.error(
+                "simulation.step_days",
+                format!(
+                    "must be in [1/24 (one hour), 31], got {}",
+                    validate::num(sim.step_days)
+                ),
+            );
+        }
+        let horizon_ok = v.len() == before;
+        if horizon_ok && sim.steps() > MAX_STEPS {
             v.error(
                 "simulation",
                 format!(
@@ -277,12 +298,14 @@ impl Scenario {
             0.0,
             1e7,
         );
-        v.in_open_closed(
-            "metrics.equilibrium_window_years",
-            self.metrics.equilibrium_window_years,
-            0.0,
-            self.simulation.years.max(0.0),
-        );
+        if let (true, Some(w)) = (horizon_ok, self.metrics.equilibrium_window_years) {
+            v.in_open_closed(
+                "metrics.equilibrium_window_years",
+                w,
+                0.0,
+                self.simulation.years,
+            );
+        }
         v.in_open_closed(
             "metrics.cbeci_energy_price_usd_per_kwh",
             self.metrics.cbeci_energy_price_usd_per_kwh,

@@ -37,6 +37,17 @@ pub fn index(parent: &str, i: usize) -> String {
     format!("{parent}[{i}]")
 }
 
+/// Formats a number for a message: plain for ordinary magnitudes,
+/// scientific for huge or tiny ones (`1e30`, not thirty-one digits).
+pub fn num(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e15).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Collects [`FieldError`]s.
 #[derive(Debug, Default)]
 pub struct Validator {
@@ -61,7 +72,7 @@ impl Validator {
         if v.is_finite() {
             true
         } else {
-            self.error(path, format!("must be a finite number, got {v}"));
+            self.error(path, format!("must be a finite number, got {}", num(v)));
             false
         }
     }
@@ -69,35 +80,44 @@ impl Validator {
     /// `v > 0` and finite.
     pub fn positive(&mut self, path: &str, v: f64) {
         if self.finite(path, v) && v <= 0.0 {
-            self.error(path, format!("must be > 0, got {v}"));
+            self.error(path, format!("must be > 0, got {}", num(v)));
         }
     }
 
     /// `v >= 0` and finite.
     pub fn non_negative(&mut self, path: &str, v: f64) {
         if self.finite(path, v) && v < 0.0 {
-            self.error(path, format!("must be >= 0, got {v}"));
+            self.error(path, format!("must be >= 0, got {}", num(v)));
         }
     }
 
     /// `lo <= v <= hi`.
     pub fn in_closed(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
         if self.finite(path, v) && !(lo..=hi).contains(&v) {
-            self.error(path, format!("must be in [{lo}, {hi}], got {v}"));
+            self.error(
+                path,
+                format!("must be in [{}, {}], got {}", num(lo), num(hi), num(v)),
+            );
         }
     }
 
     /// `lo < v <= hi`.
     pub fn in_open_closed(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
         if self.finite(path, v) && !(v > lo && v <= hi) {
-            self.error(path, format!("must be in ({lo}, {hi}], got {v}"));
+            self.error(
+                path,
+                format!("must be in ({}, {}], got {}", num(lo), num(hi), num(v)),
+            );
         }
     }
 
     /// `lo <= v < hi`.
     pub fn in_closed_open(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
         if self.finite(path, v) && !(v >= lo && v < hi) {
-            self.error(path, format!("must be in [{lo}, {hi}), got {v}"));
+            self.error(
+                path,
+                format!("must be in [{}, {}), got {}", num(lo), num(hi), num(v)),
+            );
         }
     }
 
@@ -106,6 +126,11 @@ impl Validator {
         if !(lo..=hi).contains(&v) {
             self.error(path, format!("must be in [{lo}, {hi}], got {v}"));
         }
+    }
+
+    /// Number of problems recorded so far.
+    pub fn len(&self) -> usize {
+        self.errors.len()
     }
 
     pub fn is_empty(&self) -> bool {

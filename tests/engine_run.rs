@@ -1,0 +1,120 @@
+//! Whole runs of the engine: invariants that must hold in every step.
+
+use minesim::batch::run_rng;
+use minesim::consensus::{subsidy_sum_sat, supply_cap_sat, ChainParams};
+use minesim::engine::{run, PreparedScenario, RunResult};
+use minesim::scenario::parse_scenario;
+use std::path::Path;
+
+const SCENARIO: &str = r#"
+name = "invariants"
+[start]
+date = "2026-01-01"
+height = 930342
+difficulty = 148258433698386
+[simulation]
+years = 10
+[price]
+model = "gbm"
+start_price_usd = 88684
+drift_per_year = 0.05
+volatility_per_year = 0.8
+[fees]
+model = "usd_per_tx"
+usd_per_tx = 2
+tx_per_block = 3500
+noise_sd_log = 0.3
+[hash_supply]
+model = "linear"
+intercept_eh_s = 100
+slope_eh_s = 20
+"#;
+
+fn prepared(text: &str) -> PreparedScenario {
+    let sc = parse_scenario(text, Path::new("invariants.toml")).unwrap();
+    PreparedScenario::new(sc, Path::new(".")).unwrap()
+}
+
+fn check_invariants(r: &RunResult, chain: &ChainParams, start_height: u64) {
+    let mut height = start_height;
+    let mut difficulty = r.records[0].difficulty;
+    let cap = supply_cap_sat(chain) as f64 / 1e8;
+    for (i, rec) in r.records.iter().enumerate() {
+        assert_eq!(rec.height, height + rec.blocks, "step {i}");
+        // Subsidy is the exact integer sum over the step's heights.
+        let sat = subsidy_sum_sat(height + 1, height + 1 + rec.blocks, chain);
+        assert_eq!(rec.subsidy_btc, sat as f64 / 1e8, "step {i}");
+        height = rec.height;
+        if i > 0 && rec.retargets == 0 {
+            assert_eq!(
+                rec.difficulty, difficulty,
+                "difficulty changed without retarget at step {i}"
+            );
+        }
+        difficulty = rec.difficulty;
+        assert!(rec.supply_btc <= cap, "supply {} above cap", rec.supply_btc);
+        for (name, v) in [
+            ("difficulty", rec.difficulty),
+            ("hashrate", rec.hashrate_eh_s),
+            ("reward", rec.reward_usd),
+            ("energy", rec.energy_cost_usd),
+            ("power", rec.power_gw),
+            ("market cap", rec.market_cap_usd),
+            ("attack", rec.attack_energy_usd_per_hour),
+        ] {
+            assert!(v.is_finite() && v >= 0.0, "{name} = {v} at step {i}");
+        }
+    }
+    for t in &r.retargets {
+        assert_eq!(t.height % chain.retarget_interval_blocks, 0);
+        let f = t.new_difficulty / t.old_difficulty;
+        // Compact encoding keeps 3 mantissa bytes: 2^-15 relative slack.
+        assert!(
+            f <= 4.0 * (1.0 + 3.1e-5) && f >= 0.25 * (1.0 - 3.1e-5),
+            "factor {f}"
+        );
+    }
+    let retargets: u32 = r.records.iter().map(|x| x.retargets).sum();
+    assert_eq!(retargets as usize, r.retargets.len());
+}
+
+#[test]
+fn ten_year_run_keeps_every_invariant() {
+    let p = prepared(SCENARIO);
+    for run_index in 0..5 {
+        let r = run(&p, &mut run_rng(11, run_index)).unwrap();
+        assert_eq!(r.records.len(), 3653);
+        check_invariants(&r, &p.scenario.chain, 930_342);
+        // The two halvings of the decade (1,050,000 and 1,260,000) happen.
+        let last = r.records.last().unwrap();
+        assert!(last.height > 1_260_000, "height {}", last.height);
+        // Blocks keep coming at about 10 minutes on average.
+        let mean = r.summary.mean_block_interval_s.unwrap();
+        assert!((mean - 600.0).abs() < 30.0, "mean interval {mean}");
+    }
+}
+
+#[test]
+fn same_seed_same_run_different_seed_different_run() {
+    let p = prepared(SCENARIO);
+    let a = run(&p, &mut run_rng(5, 0)).unwrap();
+    let b = run(&p, &mut run_rng(5, 0)).unwrap();
+    let c = run(&p, &mut run_rng(5, 1)).unwrap();
+    assert_eq!(a.records, b.records);
+    assert_ne!(a.records, c.records);
+}
+
+#[test]
+fn past_the_last_halving_supply_stops_at_the_cap() {
+    let text = SCENARIO
+        .replace("height = 930342", "height = 6929000")
+        .replace("date = \"2026-01-01\"", "date = \"2140-01-01\"")
+        .replace("years = 10", "years = 1");
+    let p = prepared(&text);
+    let r = run(&p, &mut run_rng(1, 0)).unwrap();
+    let chain = &p.scenario.chain;
+    check_invariants(&r, chain, 6_929_000);
+    let last = r.records.last().unwrap();
+    assert_eq!(last.supply_btc, supply_cap_sat(chain) as f64 / 1e8);
+    assert_eq!(r.records[200].subsidy_btc, 0.0);
+}

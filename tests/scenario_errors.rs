@@ -1,0 +1,94 @@
+//! Bad scenario files, each with the exact error it must produce.
+//!
+//! Every file under `tests/bad_scenarios/` ends with `# expect: ` lines
+//! (at the end, so line numbers in messages are unaffected); together they
+//! are the whole expected message, one line each.
+
+use minesim::engine::PreparedScenario;
+use minesim::scenario::load_scenario;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bad_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/bad_scenarios")
+        .expect("tests/bad_scenarios exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn expected(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect: "))
+        .collect();
+    assert!(
+        !lines.is_empty(),
+        "{} has no '# expect: ' line",
+        path.display()
+    );
+    lines.join("\n")
+}
+
+/// Loads and prepares like `minesim check` does; returns the error text.
+fn error_of(path: &Path) -> String {
+    match load_scenario(path) {
+        Err(e) => e.to_string(),
+        Ok(sc) => match PreparedScenario::new(sc, path.parent().unwrap()) {
+            Err(e) => format!("{}: {e}", path.display()),
+            Ok(_) => panic!("{} was accepted", path.display()),
+        },
+    }
+}
+
+#[test]
+fn every_bad_file_gives_its_exact_message() {
+    let files = bad_files();
+    assert!(files.len() >= 12, "only {} bad files", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let got = error_of(f);
+        let want = expected(f);
+        if got != want {
+            failures.push(format!("{}:\n  want: {want}\n  got:  {got}", f.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The binary exits with 2 on bad input and writes nothing.
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in bad_files() {
+        let out = dir.path().join(f.file_stem().unwrap());
+        let status = Command::new(env!("CARGO_BIN_EXE_minesim"))
+            .args(["run", "--quiet", "--out"])
+            .arg(&out)
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(status.status.code(), Some(2), "{}", f.display());
+        let stderr = String::from_utf8_lossy(&status.stderr);
+        assert_eq!(
+            stderr.trim_end(),
+            format!("error: {}", expected(&f)),
+            "{}",
+            f.display()
+        );
+        assert!(!out.exists(), "{} wrote {}", f.display(), out.display());
+    }
+}
+
+/// A file that does not exist is bad input too.
+#[test]
+fn missing_scenario_file() {
+    let e = error_of(Path::new("tests/bad_scenarios/no-such-file.toml"));
+    assert!(
+        e.starts_with("tests/bad_scenarios/no-such-file.toml: cannot read scenario: "),
+        "{e}"
+    );
+}
