@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod calendar;
+pub mod chart;
 pub mod cli;
 pub mod consensus;
 pub mod engine;

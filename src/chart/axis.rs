@@ -1,0 +1,617 @@
+//! One numeric chart axis: linear or log10 scale, padded range, tick
+//! positions chosen here (not by plotters) and readable tick labels.
+//!
+//! [`Axis`] implements plotters' `Ranged` trait, so a chart is always a
+//! `Cartesian2d<Axis, Axis>` whatever the scales; data stay in their own units
+//! and the axis does the log transform. Values a scale cannot show
+//! (non-finite, or non-positive on a log axis) are reported by
+//! [`Axis::accepts`] and must be skipped by the caller; if one slips through,
+//! `map` clamps it near the plot edge instead of overflowing.
+
+use std::ops::Range;
+
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
+
+/// How values are placed along an axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scale {
+    /// Equal distances for equal differences.
+    Linear,
+    /// Equal distances for equal ratios; only positive values are shown.
+    Log10,
+}
+
+impl Scale {
+    /// `Log10` when `log` is set, else `Linear`.
+    pub(crate) fn from_log(log: bool) -> Self {
+        if log {
+            Scale::Log10
+        } else {
+            Scale::Linear
+        }
+    }
+
+    /// Whether `v` can be placed on this scale.
+    pub(crate) fn accepts(self, v: f64) -> bool {
+        v.is_finite() && (self == Scale::Linear || v > 0.0)
+    }
+}
+
+/// How tick labels are written.
+#[derive(Debug, Clone, Copy)]
+enum LabelMode {
+    /// Evenly spaced ticks `step` apart: every label gets the same precision.
+    Step(f64),
+    /// Log ticks (1, 2, 5 × 10^k): up to three significant digits each.
+    Significant,
+}
+
+/// A numeric axis with its range and ticks (see the module docs).
+#[derive(Debug, Clone)]
+pub(crate) struct Axis {
+    scale: Scale,
+    lo: f64,
+    hi: f64,
+    t_lo: f64,
+    t_hi: f64,
+    ticks: Vec<f64>,
+    minor: Vec<f64>,
+    mode: LabelMode,
+    scientific: bool,
+    target: usize,
+}
+
+/// Largest number of ticks ever generated on one axis (guards loops).
+const MAX_TICKS: usize = 200;
+
+impl Axis {
+    /// An axis over `lo..hi` (data units) aiming at about `target_ticks`
+    /// labelled ticks. Invalid bounds are replaced by a unit range so that
+    /// drawing never fails.
+    pub(crate) fn new(scale: Scale, lo: f64, hi: f64, target_ticks: usize) -> Self {
+        let (lo, hi) = sanitize_bounds(scale, lo, hi);
+        let (t_lo, t_hi) = match scale {
+            Scale::Linear => (lo, hi),
+            Scale::Log10 => (lo.log10(), hi.log10()),
+        };
+        let target = target_ticks.clamp(2, 20);
+        let (ticks, minor, mode) = match scale {
+            Scale::Linear => {
+                let (ticks, step) = linear_ticks(lo, hi, target);
+                (ticks, Vec::new(), LabelMode::Step(step))
+            }
+            Scale::Log10 => log_ticks(lo, hi, target),
+        };
+        let biggest = lo.abs().max(hi.abs());
+        let scientific = !(1e-3..1e6).contains(&biggest);
+        Axis {
+            scale,
+            lo,
+            hi,
+            t_lo,
+            t_hi,
+            ticks,
+            minor,
+            mode,
+            scientific,
+            target,
+        }
+    }
+
+    /// The same range with about `target_ticks` ticks.
+    pub(crate) fn with_target(&self, target_ticks: usize) -> Self {
+        Axis::new(self.scale, self.lo, self.hi, target_ticks)
+    }
+
+    /// The tick count this axis aims at.
+    pub(crate) fn target(&self) -> usize {
+        self.target
+    }
+
+    /// An axis covering every value this scale accepts, widened by
+    /// `pad_frac` of the span on each side (of the log span on log axes).
+    /// With `snap_zero`, a linear range whose data are all ≥ 0 starts at 0
+    /// when padding would cross zero or the minimum is below a quarter of the
+    /// maximum (and the mirror image for all-negative data).
+    /// `None` when no value is acceptable.
+    pub(crate) fn fit(
+        scale: Scale,
+        values: impl IntoIterator<Item = f64>,
+        pad_frac: f64,
+        snap_zero: bool,
+        target_ticks: usize,
+    ) -> Option<Self> {
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in values.into_iter().filter(|&v| scale.accepts(v)) {
+            min = min.min(v);
+            max = max.max(v);
+        }
+        if min > max {
+            return None;
+        }
+        let (lo, hi) = match scale {
+            Scale::Linear => {
+                if min == max {
+                    let d = if min == 0.0 { 1.0 } else { min.abs() * 0.1 };
+                    (min - d, max + d)
+                } else {
+                    let span = max - min;
+                    let mut lo = min - pad_frac * span;
+                    let mut hi = max + pad_frac * span;
+                    if snap_zero && min >= 0.0 && (lo < 0.0 || min < 0.25 * max) {
+                        lo = 0.0;
+                    }
+                    if snap_zero && max <= 0.0 && (hi > 0.0 || max > 0.25 * min) {
+                        hi = 0.0;
+                    }
+                    (lo, hi)
+                }
+            }
+            Scale::Log10 => {
+                if min == max {
+                    (min / 2.0, max * 2.0)
+                } else {
+                    let f = 10f64.powf(pad_frac * (max / min).log10());
+                    (min / f, max * f)
+                }
+            }
+        };
+        Some(Axis::new(scale, lo, hi, target_ticks))
+    }
+
+    /// Whether `v` can be drawn on this axis (see [`Scale::accepts`]).
+    pub(crate) fn accepts(&self, v: f64) -> bool {
+        self.scale.accepts(v)
+    }
+
+    /// Lower bound in data units.
+    pub(crate) fn lo(&self) -> f64 {
+        self.lo
+    }
+
+    /// Upper bound in data units.
+    pub(crate) fn hi(&self) -> f64 {
+        self.hi
+    }
+
+    /// Whether `v` lies inside the axis range.
+    pub(crate) fn contains(&self, v: f64) -> bool {
+        v >= self.lo && v <= self.hi
+    }
+
+    /// `v` forced into the axis range; values the scale cannot show (NaN,
+    /// non-positive on a log axis) go to the lower bound. Used for the lower
+    /// edge of shaded areas, which should run off the bottom of a log axis.
+    pub(crate) fn clamp(&self, v: f64) -> f64 {
+        if v.is_nan() || !self.accepts(v) && self.scale == Scale::Log10 {
+            self.lo
+        } else {
+            v.clamp(self.lo, self.hi)
+        }
+    }
+
+    /// The labelled tick positions.
+    #[cfg(test)]
+    pub(crate) fn ticks(&self) -> &[f64] {
+        &self.ticks
+    }
+
+    /// The tick labels, in tick order.
+    pub(crate) fn tick_labels(&self) -> Vec<String> {
+        self.ticks.iter().map(|&v| self.label(v)).collect()
+    }
+
+    /// The tick label for `v`.
+    pub(crate) fn label(&self, v: f64) -> String {
+        match self.mode {
+            LabelMode::Step(step) => format_with_step(v, step, self.scientific),
+            LabelMode::Significant => format_significant(v),
+        }
+    }
+
+    fn transform(&self, v: f64) -> f64 {
+        match self.scale {
+            Scale::Linear => v,
+            Scale::Log10 if v > 0.0 => v.log10(),
+            Scale::Log10 => f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let frac = (self.transform(*value) - self.t_lo) / (self.t_hi - self.t_lo);
+        let frac = if frac.is_nan() {
+            0.0
+        } else {
+            frac.clamp(-1.0, 2.0)
+        };
+        let px = f64::from(limit.0) + frac * (f64::from(limit.1) - f64::from(limit.0));
+        px.round() as i32
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            let mut all = self.minor.clone();
+            all.extend_from_slice(&self.ticks);
+            all
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+impl ValueFormatter<f64> for Axis {
+    fn format(value: &f64) -> String {
+        format_significant(*value)
+    }
+
+    fn format_ext(&self, value: &f64) -> String {
+        self.label(*value)
+    }
+}
+
+/// Replaces unusable bounds by a sane range for the scale.
+fn sanitize_bounds(scale: Scale, lo: f64, hi: f64) -> (f64, f64) {
+    let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+    let usable = scale.accepts(lo) && scale.accepts(hi) && (hi - lo).is_finite();
+    match scale {
+        Scale::Linear if !usable => (0.0, 1.0),
+        Scale::Linear if hi == lo => (lo - 1.0, hi + 1.0),
+        Scale::Log10 if !usable => (1.0, 10.0),
+        Scale::Log10 if hi == lo => (lo / 2.0, hi * 2.0),
+        _ => (lo, hi),
+    }
+}
+
+/// The smallest "nice" step (1, 2, 2.5 or 5 × 10^k) that is at least `raw`.
+pub(crate) fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let base = 10f64.powf(raw.log10().floor());
+    let m = raw / base;
+    let nice = if m <= 1.0 + 1e-9 {
+        1.0
+    } else if m <= 2.0 + 1e-9 {
+        2.0
+    } else if m <= 2.5 + 1e-9 {
+        2.5
+    } else if m <= 5.0 + 1e-9 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * base
+}
+
+/// Multiples of the smallest nice step that gives at most `target + 1`
+/// ticks inside `[lo, hi]`.
+fn linear_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
+    let count = |step: f64| ((hi / step + 1e-9).floor() - (lo / step - 1e-9).ceil() + 1.0).max(0.0);
+    let mut step = nice_step((hi - lo) / (2.0 * target as f64));
+    for _ in 0..20 {
+        if count(step) <= (target + 1) as f64 {
+            break;
+        }
+        step = nice_step(step * 1.0001);
+    }
+    let k0 = (lo / step - 1e-9).ceil();
+    let k1 = (hi / step + 1e-9).floor();
+    let mut ticks = Vec::new();
+    if k0.is_finite() && k1.is_finite() && k1 - k0 < MAX_TICKS as f64 {
+        let mut k = k0;
+        while k <= k1 {
+            let v = k * step;
+            ticks.push(if v == 0.0 { 0.0 } else { v });
+            k += 1.0;
+        }
+    }
+    (ticks, step)
+}
+
+/// Log ticks inside `[lo, hi]`: the richest of 1…9 × 10^k, 1-2-5 × 10^k
+/// (each needs at least three ticks), every power of ten, every second
+/// power… that has at most `target + 1` ticks; falls back to linear ticks
+/// when the range is too narrow for any of them. The other 1…9 multiples
+/// become light grid lines.
+fn log_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, Vec<f64>, LabelMode) {
+    let e0 = lo.log10().ceil() as i32;
+    let e1 = hi.log10().floor() as i32;
+    let decades = (e1 - e0 + 1).max(0) as usize;
+    let inside = |v: &f64| *v >= lo * (1.0 - 1e-12) && *v <= hi * (1.0 + 1e-12);
+    let with_multipliers = |mults: &[f64]| -> Vec<f64> {
+        let mut out = Vec::new();
+        for e in (lo.log10().floor() as i32)..=(hi.log10().ceil() as i32) {
+            for m in mults {
+                let v = m * 10f64.powi(e);
+                if inside(&v) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    };
+    let max_ticks = target + 1;
+    let mut chosen: Option<Vec<f64>> = None;
+    if decades <= 3 {
+        for mults in [
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0][..],
+            &[1.0, 2.0, 5.0][..],
+        ] {
+            let set = with_multipliers(mults);
+            if (3..=max_ticks).contains(&set.len()) {
+                chosen = Some(set);
+                break;
+            }
+        }
+    }
+    if chosen.is_none() && decades >= 2 {
+        let stride = decades.div_ceil(max_ticks).max(1) as i32;
+        chosen = Some(
+            (e0..=e1)
+                .filter(|e| (e - e0) % stride == 0)
+                .map(|e| 10f64.powi(e))
+                .collect(),
+        );
+    }
+    let Some(ticks) = chosen else {
+        let (ticks, step) = linear_ticks(lo, hi, target);
+        return (
+            ticks.into_iter().filter(|v| *v > 0.0).collect(),
+            Vec::new(),
+            LabelMode::Step(step),
+        );
+    };
+    let minor = if decades <= 12 {
+        with_multipliers(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+    } else {
+        (e0..=e1).map(|e| 10f64.powi(e)).collect()
+    };
+    let minor = minor.into_iter().filter(|v| !ticks.contains(v)).collect();
+    (ticks, minor, LabelMode::Significant)
+}
+
+/// Number of decimals needed to write multiples of `step` exactly (≤ 8).
+fn decimals_for(step: f64) -> usize {
+    let step = step.abs();
+    for d in 0..=8 {
+        let scaled = step * 10f64.powi(d as i32);
+        if (scaled - scaled.round()).abs() <= 1e-6 * scaled.max(1.0) {
+            return d;
+        }
+    }
+    8
+}
+
+/// Removes trailing zeros (and a trailing dot) from a decimal number.
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Mantissa and exponent of `v` written with `decimals` mantissa decimals,
+/// e.g. `1.5e14`.
+fn scientific(v: f64, decimals: usize) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let mut exp = v.abs().log10().floor() as i32;
+    let mut mant = v / 10f64.powi(exp);
+    let rounded = format!("{mant:.decimals$}");
+    if rounded.parse::<f64>().is_ok_and(|m| m.abs() >= 10.0) {
+        exp += 1;
+        mant /= 10.0;
+    }
+    format!("{}e{exp}", trim_zeros(&format!("{mant:.decimals$}")))
+}
+
+/// Label for a tick on an evenly spaced axis: every label carries the
+/// precision the step needs; huge or tiny axes use scientific notation.
+pub(crate) fn format_with_step(v: f64, step: f64, scientific_notation: bool) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    if scientific_notation {
+        let exp = v.abs().log10().floor() as i32;
+        let decimals = decimals_for(step / 10f64.powi(exp)).min(4);
+        scientific(v, decimals)
+    } else {
+        let decimals = decimals_for(step);
+        format!("{v:.decimals$}")
+    }
+}
+
+/// A value with up to three significant digits, scientific when huge or tiny
+/// (e.g. `2e14`, `350`, `0.005`). Used for log ticks and marker values.
+pub fn format_significant(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let a = v.abs();
+    if !(1e-3..1e6).contains(&a) {
+        scientific(v, 2)
+    } else {
+        let exp = a.log10().floor() as i32;
+        let decimals = (2 - exp).clamp(0, 6) as usize;
+        trim_zeros(&format!("{v:.decimals$}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(0.9), 1.0);
+        assert_eq!(nice_step(1.7), 2.0);
+        assert_eq!(nice_step(2.2), 2.5);
+        assert_eq!(nice_step(3.0), 5.0);
+        assert_eq!(nice_step(7.0), 10.0);
+        assert!((nice_step(0.03) - 0.05).abs() < 1e-12);
+        assert_eq!(nice_step(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn linear_ticks_cover_range() {
+        let a = Axis::new(Scale::Linear, 0.0, 1.0, 6);
+        let t = a.ticks();
+        assert_eq!(t.first(), Some(&0.0));
+        assert!((t.last().unwrap() - 1.0).abs() < 1e-12);
+        assert!(t.len() >= 4 && t.len() <= 11, "{t:?}");
+        assert_eq!(a.label(0.2), "0.2");
+    }
+
+    #[test]
+    fn huge_values_use_scientific_labels() {
+        let a = Axis::new(Scale::Linear, 0.0, 3e14, 6);
+        let labels: Vec<String> = a.ticks().iter().map(|&v| a.label(v)).collect();
+        assert!(labels.contains(&"1e14".to_string()), "{labels:?}");
+        assert!(labels.iter().all(|l| l.len() <= 7), "{labels:?}");
+        assert_eq!(format_with_step(1.5e14, 5e13, true), "1.5e14");
+        assert_eq!(format_with_step(1.25e20, 2.5e19, true), "1.25e20");
+    }
+
+    #[test]
+    fn years_have_no_decimals_with_integer_step() {
+        let a = Axis::new(Scale::Linear, 2016.0, 2040.0, 8);
+        assert_eq!(a.label(2020.0), "2020");
+        assert!(a.ticks().contains(&2020.0));
+    }
+
+    #[test]
+    fn log_ticks_are_powers_of_ten_over_decades() {
+        let a = Axis::new(Scale::Log10, 1e10, 1e20, 8);
+        assert!(a.ticks().iter().all(|v| {
+            let e = v.log10();
+            (e - e.round()).abs() < 1e-9
+        }));
+        assert_eq!(a.label(1e14), "1e14");
+    }
+
+    #[test]
+    fn log_tick_density_follows_target() {
+        // Two decades: 1-2-5 fits a target of 6, powers of ten only for 2.
+        let a = Axis::new(Scale::Log10, 5e20, 5e22, 6);
+        assert_eq!(a.ticks().len(), 7, "{:?}", a.ticks());
+        let b = a.with_target(2);
+        assert_eq!(b.ticks(), &[1e21, 1e22]);
+        // Less than a decade: 1..9 multiples.
+        let c = Axis::new(Scale::Log10, 0.019, 0.105, 8);
+        assert_eq!(c.ticks().len(), 9, "{:?}", c.ticks());
+        // Many decades with a small target: every n-th power.
+        let d = Axis::new(Scale::Log10, 1.0, 1e20, 4);
+        assert!(d.ticks().len() <= 5, "{:?}", d.ticks());
+    }
+
+    #[test]
+    fn narrow_log_range_still_has_ticks() {
+        let a = Axis::new(Scale::Log10, 1.2e14, 8e14, 6);
+        assert!(a.ticks().len() >= 3, "{:?}", a.ticks());
+        let b = Axis::new(Scale::Log10, 101.0, 104.0, 6);
+        assert!(b.ticks().len() >= 2, "{:?}", b.ticks());
+        assert!(b.ticks().iter().all(|v| *v > 0.0));
+    }
+
+    #[test]
+    fn fit_skips_invalid_values_on_log_scale() {
+        let a = Axis::fit(
+            Scale::Log10,
+            [0.0, -3.0, f64::NAN, 10.0, 1000.0],
+            0.05,
+            true,
+            6,
+        )
+        .unwrap();
+        assert!(a.lo() > 0.0 && a.lo() < 10.0);
+        assert!(a.hi() > 1000.0);
+        assert!(Axis::fit(Scale::Log10, [0.0, -1.0, f64::NAN], 0.05, true, 6).is_none());
+        assert!(Axis::fit(Scale::Linear, [f64::INFINITY], 0.05, true, 6).is_none());
+    }
+
+    #[test]
+    fn fit_snaps_to_zero_for_non_negative_data() {
+        let a = Axis::fit(Scale::Linear, [0.1, 5.0], 0.05, true, 6).unwrap();
+        assert_eq!(a.lo(), 0.0);
+        let b = Axis::fit(Scale::Linear, [4.0, 5.0], 0.05, true, 6).unwrap();
+        assert!(b.lo() > 3.0);
+    }
+
+    #[test]
+    fn map_never_overflows() {
+        let a = Axis::new(Scale::Log10, 1.0, 100.0, 6);
+        for v in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e308, 1e-308] {
+            let px = a.map(&v, (0, 1000));
+            assert!((-1000..=2000).contains(&px), "{v} -> {px}");
+        }
+        let bad = Axis::new(Scale::Linear, f64::NAN, f64::INFINITY, 6);
+        assert_eq!(bad.range(), 0.0..1.0);
+    }
+
+    #[test]
+    fn significant_formatting() {
+        assert_eq!(format_significant(0.8), "0.8");
+        assert_eq!(format_significant(350.0), "350");
+        assert_eq!(format_significant(2e14), "2e14");
+        assert_eq!(format_significant(0.8123456), "0.812");
+        assert_eq!(format_significant(1.5e-5), "1.5e-5");
+    }
+
+    proptest::proptest! {
+        /// Any mix of values (NaN, infinities, zeros, huge magnitudes) gives
+        /// either no axis or a valid one whose ticks lie inside its range
+        /// and format without panicking.
+        #[test]
+        fn fitted_axes_are_well_formed(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::num::f64::ANY,
+                    -1e6f64..1e6,
+                    1e-9f64..1e25,
+                    proptest::strategy::Just(0.0),
+                ],
+                0..20,
+            ),
+            log in proptest::bool::ANY,
+        ) {
+            let scale = Scale::from_log(log);
+            if let Some(a) = Axis::fit(scale, values.iter().copied(), 0.05, true, 6) {
+                proptest::prop_assert!(a.lo() < a.hi(), "{} {}", a.lo(), a.hi());
+                proptest::prop_assert!(a.lo().is_finite() && a.hi().is_finite());
+                if log {
+                    proptest::prop_assert!(a.lo() > 0.0);
+                }
+                proptest::prop_assert!(a.ticks().len() <= MAX_TICKS);
+                for &t in a.ticks() {
+                    let span = a.hi() - a.lo();
+                    proptest::prop_assert!(
+                        t >= a.lo() - 1e-9 * span && t <= a.hi() + 1e-9 * span,
+                        "tick {t} outside {}..{}", a.lo(), a.hi()
+                    );
+                    proptest::prop_assert!(!a.label(t).is_empty());
+                }
+                for &v in &values {
+                    let px = a.map(&v, (0, 1000));
+                    proptest::prop_assert!((-1000..=2000).contains(&px));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! [`HistogramChart`]: equal-width bins of sample values with labelled
+//! vertical markers (mean, confidence bounds, reference values).
+
+use plotters::element::Rectangle;
+use plotters::prelude::DrawingBackend;
+use plotters::series::LineSeries;
+use plotters::style::{Color, WHITE};
+
+use super::axis::{format_significant, Axis, Scale};
+use super::frame::{
+    build_plot, color, draw_err, draw_legend, draw_message, draw_title, fit_ticks, legend_height,
+    single_plot_height, y_label_area_width, Area, LegendEntry, Mark, PlotLayout, LINE_WIDTH,
+    RIGHT_MARGIN,
+};
+use super::{ChartError, ChartSize, HistogramChart, Render};
+
+/// Bins used when the spec asks for 0.
+const DEFAULT_BINS: usize = 30;
+/// Most bins allowed.
+const MAX_BINS: usize = 1000;
+/// Opacity of the bars.
+const BAR_ALPHA: f64 = 0.75;
+
+/// Equal-width bins over the finite values: `(lower edge, upper edge,
+/// count)` for each bin; empty when no value is finite. A single distinct
+/// value gets a bin of width 10 % of its magnitude (1 for zero).
+pub(crate) fn bin_values(values: &[f64], bins: usize) -> Vec<(f64, f64, usize)> {
+    let bins = if bins == 0 {
+        DEFAULT_BINS
+    } else {
+        bins.min(MAX_BINS)
+    };
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in values.iter().filter(|v| v.is_finite()) {
+        min = min.min(v);
+        max = max.max(v);
+    }
+    if min > max {
+        return Vec::new();
+    }
+    let (lo, hi) = if min == max || !(max - min).is_finite() {
+        let half = if min == 0.0 { 0.5 } else { min.abs() * 0.05 };
+        (min - half, max + half)
+    } else {
+        (min, max)
+    };
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0usize; bins];
+    for &v in values.iter().filter(|v| v.is_finite()) {
+        let k = ((v - lo) / width).floor();
+        let k = if k.is_finite() {
+            k.max(0.0) as usize
+        } else {
+            0
+        };
+        counts[k.min(bins - 1)] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| (lo + k as f64 * width, lo + (k + 1) as f64 * width, c))
+        .collect()
+}
+
+impl Render for HistogramChart {
+    fn size(&self) -> ChartSize {
+        self.size
+    }
+
+    fn validate(&self) -> Result<(), ChartError> {
+        Ok(())
+    }
+
+    fn render<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), ChartError> {
+        let body = draw_title(root, &self.title)?;
+        let bins = bin_values(&self.values, self.bins);
+        let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
+            return draw_message(&body, "no data");
+        };
+        let finite_markers = self.markers.iter().map(|m| m.1).filter(|v| v.is_finite());
+        let x_values = [first.0, last.1].into_iter().chain(finite_markers);
+        let Some(x) = Axis::fit(Scale::Linear, x_values, 0.03, false, 8) else {
+            return draw_message(&body, "no data");
+        };
+        let max_count = bins.iter().map(|b| b.2).max().unwrap_or(0);
+        // At least 0..5 so small counts get integer ticks.
+        let y = Axis::new(Scale::Linear, 0.0, (max_count as f64 * 1.08).max(5.0), 6);
+
+        let finite = bins.iter().map(|b| b.2).sum::<usize>();
+        let skipped = self.values.len() - finite;
+        let mut sample_label = format!("n = {finite}");
+        if skipped > 0 {
+            sample_label.push_str(&format!(" ({skipped} non-finite skipped)"));
+        }
+        let mut legend = vec![LegendEntry {
+            label: sample_label,
+            mark: Mark::Fill {
+                color: color(0),
+                alpha: BAR_ALPHA,
+            },
+        }];
+        for (i, (label, v)) in self.markers.iter().enumerate() {
+            legend.push(LegendEntry {
+                label: format!("{label} = {}", format_significant(*v)),
+                mark: Mark::Line {
+                    color: color(i + 1),
+                    dashed: false,
+                },
+            });
+        }
+
+        let y_desc = "Count";
+        let y_label_width = y_label_area_width(&body, Some(&y), true);
+        let (w, _) = body.dim_in_pixel();
+        let legend_w = w.saturating_sub(y_label_width + RIGHT_MARGIN);
+        let legend_h = legend_height(&body, &legend, legend_w);
+        let plot_h = single_plot_height(body.dim_in_pixel().1, legend_h, !self.x_label.is_empty());
+        let x = fit_ticks(&body, x, legend_w, true);
+        let y = fit_ticks(&body, y, plot_h, false);
+        let (strip, plot_area) = body.split_vertically(legend_h);
+        draw_legend(&strip, &legend, y_label_width as i32, legend_w)?;
+        let layout = PlotLayout {
+            y_label_width,
+            show_x_labels: true,
+            x_desc: &self.x_label,
+            y_desc,
+        };
+        let mut plot = build_plot(&plot_area, &x, &y, &layout)?;
+        let bars = bins.iter().filter(|b| b.2 > 0);
+        plot.draw_series(bars.clone().map(|&(e0, e1, c)| {
+            Rectangle::new(
+                [(e0, 0.0), (e1, c as f64)],
+                color(0).mix(BAR_ALPHA).filled(),
+            )
+        }))
+        .map_err(draw_err)?;
+        plot.draw_series(bars.map(|&(e0, e1, c)| {
+            Rectangle::new([(e0, 0.0), (e1, c as f64)], WHITE.stroke_width(1))
+        }))
+        .map_err(draw_err)?;
+        for (i, (_, v)) in self.markers.iter().enumerate() {
+            if v.is_finite() && x.contains(*v) {
+                plot.draw_series(LineSeries::new(
+                    [(*v, y.lo()), (*v, y.hi())],
+                    color(i + 1).stroke_width(LINE_WIDTH),
+                ))
+                .map_err(draw_err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_count_every_finite_value() {
+        let values = [0.0, 0.5, 1.0, f64::NAN, 2.0, f64::INFINITY];
+        let bins = bin_values(&values, 4);
+        assert_eq!(bins.len(), 4);
+        assert_eq!(bins.iter().map(|b| b.2).sum::<usize>(), 4);
+        assert_eq!(bins[0].0, 0.0);
+        assert_eq!(bins[3].1, 2.0);
+        // The maximum lands in the last bin.
+        assert_eq!(bins[3].2, 1);
+    }
+
+    #[test]
+    fn single_value_and_empty_inputs() {
+        let one = bin_values(&[3.0, 3.0], 0);
+        assert_eq!(one.len(), DEFAULT_BINS);
+        assert_eq!(one.iter().map(|b| b.2).sum::<usize>(), 2);
+        assert!(bin_values(&[f64::NAN], 10).is_empty());
+        assert!(bin_values(&[], 10).is_empty());
+        assert_eq!(bin_values(&[1.0, 2.0], 1_000_000).len(), MAX_BINS);
+    }
+}

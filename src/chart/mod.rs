@@ -1,0 +1,453 @@
+//! Paper-ready PNG and SVG charts drawn with plotters.
+//!
+//! The chart layer knows nothing about the simulation: callers describe a
+//! chart with plain specs ([`TimeChart`], [`HistogramChart`], [`XyChart`])
+//! and either write it to a file ([`draw_time_chart`], [`draw_histogram`],
+//! [`draw_xy_chart`]) or get the SVG text for embedding in an HTML report
+//! ([`time_chart_svg_string`], [`histogram_svg_string`],
+//! [`xy_chart_svg_string`]).
+//!
+//! Conventions shared by every chart:
+//! - Default canvas 1280×800 px ([`ChartSize`]); titles 28 px, axis labels
+//!   21 px, ticks and legends 18 px, all in the bundled DejaVu Sans font
+//!   (see [`font`]), so text renders without system fonts.
+//! - Legends sit in a box above the plot area, never over the data.
+//! - Tick labels switch to scientific notation (`1.5e14`) for huge or tiny
+//!   values.
+//! - Non-finite values, and non-positive values on log axes, are skipped
+//!   (lines break there). A chart without any drawable value still produces
+//!   a file that says "no data".
+//! - Files are written atomically: drawn to a temporary file next to the
+//!   target, then renamed over it.
+//! - Nothing panics on bad data: errors come back as [`ChartError`].
+
+pub mod font;
+
+mod axis;
+mod frame;
+mod histogram;
+mod stacked;
+mod timeseries;
+mod xy;
+
+use std::fs;
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use plotters::backend::{BitMapBackend, SVGBackend};
+use plotters::coord::Shift;
+use plotters::drawing::{DrawingArea, IntoDrawingArea};
+use plotters::prelude::DrawingBackend;
+use plotters::style::WHITE;
+
+pub use axis::format_significant as format_value;
+pub use frame::PALETTE;
+
+/// Anything that can go wrong while drawing a chart.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// Reading or writing a chart file failed.
+    #[error("chart file {path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// plotters reported an error while drawing.
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+    /// The chart spec is inconsistent (e.g. a series longer than its x axis).
+    #[error("invalid chart spec: {0}")]
+    InvalidSpec(String),
+    /// The bundled font could not be loaded.
+    #[error("chart font: {0}")]
+    Font(String),
+}
+
+/// Output file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Raster image (RGB PNG).
+    Png,
+    /// Scalable vector graphics; text stays selectable.
+    Svg,
+}
+
+impl Format {
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// Canvas size in pixels (SVG user units for [`Format::Svg`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartSize {
+    /// Width in pixels; default 1280, allowed 320..=10000.
+    pub width: u32,
+    /// Height in pixels; default 800, allowed 240..=10000.
+    pub height: u32,
+}
+
+impl Default for ChartSize {
+    fn default() -> Self {
+        ChartSize {
+            width: 1280,
+            height: 800,
+        }
+    }
+}
+
+impl ChartSize {
+    /// Checks the size is within the supported bounds.
+    fn checked(self) -> Result<(u32, u32), ChartError> {
+        if (320..=10_000).contains(&self.width) && (240..=10_000).contains(&self.height) {
+            Ok((self.width, self.height))
+        } else {
+            Err(ChartError::InvalidSpec(format!(
+                "chart size {}x{} px is outside 320..=10000 x 240..=10000",
+                self.width, self.height
+            )))
+        }
+    }
+}
+
+/// A shaded band around a series, e.g. the 5–95 % or 25–75 % range over
+/// Monte Carlo runs. Drawn translucent in the series colour; several bands
+/// overlap so inner bands look darker.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Band {
+    /// Lower edge, one value per x (same length as [`TimeChart::x`]).
+    pub lower: Vec<f64>,
+    /// Upper edge, one value per x.
+    pub upper: Vec<f64>,
+    /// Legend text, e.g. "5–95 %"; empty for no legend entry.
+    pub label: String,
+}
+
+/// One line on a time panel, optionally with shaded bands.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    /// Legend text; empty for no legend entry.
+    pub label: String,
+    /// One value per x; non-finite values break the line.
+    pub y: Vec<f64>,
+    /// Shaded ranges drawn under the line, outermost first.
+    pub bands: Vec<Band>,
+    /// Index into [`PALETTE`] (wraps around).
+    pub color_index: usize,
+    /// Draw the line dashed (e.g. for a baseline or scenario variant).
+    pub dashed: bool,
+}
+
+/// A horizontal labelled reference line, e.g. "seed claim 0.8".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RefLine {
+    /// Text written just above the right end of the line.
+    pub label: String,
+    /// Height of the line in y units (skipped when not drawable).
+    pub y: f64,
+}
+
+/// One plot area of a [`TimeChart`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Panel {
+    /// y axis description including the unit, e.g. "Hashrate (H/s)".
+    pub y_label: String,
+    /// Logarithmic y axis (zeros and negatives are skipped).
+    pub log_y: bool,
+    /// The lines (or stacked areas) of this panel.
+    pub series: Vec<Series>,
+    /// Horizontal reference lines.
+    pub ref_lines: Vec<RefLine>,
+    /// Draw the series as stacked areas (first series at the bottom).
+    /// Values are expected to be ≥ 0; negative or non-finite values count as
+    /// 0. Bands and `dashed` are ignored for stacked panels.
+    pub stacked: bool,
+}
+
+/// A chart over time: one or more panels stacked vertically sharing the x
+/// axis (tick labels only under the bottom panel).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimeChart {
+    /// Title above the chart.
+    pub title: String,
+    /// x axis description, e.g. "Year".
+    pub x_label: String,
+    /// x positions, e.g. fractional years (2026.5); non-finite entries are
+    /// skipped together with the matching y values.
+    pub x: Vec<f64>,
+    /// Panels from top to bottom (1 or 2 is typical).
+    pub panels: Vec<Panel>,
+    /// x positions of thin vertical markers (e.g. halvings) on every panel.
+    pub vlines: Vec<f64>,
+    /// Canvas size.
+    pub size: ChartSize,
+}
+
+/// A histogram of sample values with labelled vertical markers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistogramChart {
+    /// Title above the chart.
+    pub title: String,
+    /// x axis description including the unit.
+    pub x_label: String,
+    /// The samples; non-finite values are skipped (and counted in the
+    /// legend).
+    pub values: Vec<f64>,
+    /// Number of equal-width bins over the sample range (clamped to
+    /// 1..=1000; 0 means 30).
+    pub bins: usize,
+    /// Vertical markers `(label, x)`, e.g. mean, CI bounds, a reference
+    /// value. The legend shows `label = value`.
+    pub markers: Vec<(String, f64)>,
+    /// Canvas size.
+    pub size: ChartSize,
+}
+
+/// One line of an [`XyChart`], with optional confidence bars.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct XyLine {
+    /// Legend text; empty for no legend entry.
+    pub label: String,
+    /// x positions.
+    pub x: Vec<f64>,
+    /// y values, same length as `x`.
+    pub y: Vec<f64>,
+    /// Lower ends of the confidence bars as absolute y values (not offsets),
+    /// same length as `x`.
+    pub y_lower: Option<Vec<f64>>,
+    /// Upper ends of the confidence bars as absolute y values.
+    pub y_upper: Option<Vec<f64>>,
+}
+
+/// A chart of y against a numeric x (e.g. a parameter sweep), lines with
+/// point markers and optional confidence bars.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct XyChart {
+    /// Title above the chart.
+    pub title: String,
+    /// x axis description including the unit.
+    pub x_label: String,
+    /// y axis description including the unit.
+    pub y_label: String,
+    /// Logarithmic x axis.
+    pub log_x: bool,
+    /// Logarithmic y axis.
+    pub log_y: bool,
+    /// The lines; colours follow [`PALETTE`] in order.
+    pub lines: Vec<XyLine>,
+    /// Horizontal reference lines.
+    pub ref_lines: Vec<RefLine>,
+    /// Canvas size.
+    pub size: ChartSize,
+}
+
+/// A chart spec that can draw itself on any plotters backend.
+trait Render {
+    /// Canvas size.
+    fn size(&self) -> ChartSize;
+    /// Checks lengths and other structural invariants before drawing.
+    fn validate(&self) -> Result<(), ChartError>;
+    /// Draws onto `root`, which is already filled white.
+    fn render<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>;
+}
+
+/// Writes a time chart to `path` in `format`.
+///
+/// # Errors
+/// [`ChartError::InvalidSpec`] for mismatched lengths or an unsupported
+/// size, [`ChartError::Io`] when the file cannot be written,
+/// [`ChartError::Draw`] when plotters fails.
+pub fn draw_time_chart(chart: &TimeChart, path: &Path, format: Format) -> Result<(), ChartError> {
+    write_chart(chart, path, format)
+}
+
+/// Writes a histogram to `path` in `format` (errors as for
+/// [`draw_time_chart`]).
+pub fn draw_histogram(
+    chart: &HistogramChart,
+    path: &Path,
+    format: Format,
+) -> Result<(), ChartError> {
+    write_chart(chart, path, format)
+}
+
+/// Writes an x–y chart to `path` in `format` (errors as for
+/// [`draw_time_chart`]).
+pub fn draw_xy_chart(chart: &XyChart, path: &Path, format: Format) -> Result<(), ChartError> {
+    write_chart(chart, path, format)
+}
+
+/// Returns the time chart as an SVG document (for embedding in an HTML
+/// report).
+pub fn time_chart_svg_string(chart: &TimeChart) -> Result<String, ChartError> {
+    svg_string(chart)
+}
+
+/// Returns the histogram as an SVG document.
+pub fn histogram_svg_string(chart: &HistogramChart) -> Result<String, ChartError> {
+    svg_string(chart)
+}
+
+/// Returns the x–y chart as an SVG document.
+pub fn xy_chart_svg_string(chart: &XyChart) -> Result<String, ChartError> {
+    svg_string(chart)
+}
+
+/// Runs `f`, turning a panic inside plotters into [`ChartError::Draw`] so a
+/// failing chart cannot bring down a whole report run.
+fn guarded<T>(f: impl FnOnce() -> Result<T, ChartError>) -> Result<T, ChartError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(ChartError::Draw(
+            "plotters panicked while drawing".to_string(),
+        ))
+    })
+}
+
+fn svg_string<C: Render>(chart: &C) -> Result<String, ChartError> {
+    font::ensure_font_registered()?;
+    chart.validate()?;
+    let size = chart.size().checked()?;
+    guarded(|| {
+        let mut buf = String::new();
+        {
+            let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+            root.fill(&WHITE).map_err(frame::draw_err)?;
+            chart.render(&root)?;
+            root.present().map_err(frame::draw_err)?;
+        }
+        Ok(buf)
+    })
+}
+
+/// Distinguishes temporary files of concurrent writers in one process.
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Temporary sibling of `path` ending in the format's extension (plotters
+/// picks the image encoder from it), e.g. `hashrate.1234-0.tmp.png`.
+fn temp_path(path: &Path, format: Format) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "chart".to_string());
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = format!(
+        "{stem}.{}-{n}.tmp.{}",
+        std::process::id(),
+        format.extension()
+    );
+    path.with_file_name(name)
+}
+
+fn write_chart<C: Render>(chart: &C, path: &Path, format: Format) -> Result<(), ChartError> {
+    font::ensure_font_registered()?;
+    chart.validate()?;
+    let size = chart.size().checked()?;
+    if path.file_name().is_none() {
+        return Err(ChartError::InvalidSpec(format!(
+            "chart path {} has no file name",
+            path.display()
+        )));
+    }
+    // plotters hides io errors inside image errors; report a missing
+    // directory as what it is.
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.is_dir() {
+            return Err(ChartError::Io {
+                path: path.to_path_buf(),
+                source: io::Error::new(io::ErrorKind::NotFound, "directory does not exist"),
+            });
+        }
+    }
+    let tmp = temp_path(path, format);
+    let drawn = match format {
+        Format::Png => guarded(|| {
+            let root = BitMapBackend::new(&tmp, size).into_drawing_area();
+            root.fill(&WHITE).map_err(frame::draw_err)?;
+            chart.render(&root)?;
+            root.present().map_err(frame::draw_err)
+        }),
+        Format::Svg => svg_string(chart).and_then(|svg| {
+            fs::write(&tmp, svg).map_err(|source| ChartError::Io {
+                path: tmp.clone(),
+                source,
+            })
+        }),
+    };
+    // The PNG backend is dropped by now, so nothing rewrites `tmp` after this.
+    match drawn {
+        Ok(()) => fs::rename(&tmp, path).map_err(|source| {
+            let _ = fs::remove_file(&tmp);
+            ChartError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Fails when `len` differs from the expected `n` for the named field.
+fn check_len(what: &str, len: usize, n: usize) -> Result<(), ChartError> {
+    if len == n {
+        Ok(())
+    } else {
+        Err(ChartError::InvalidSpec(format!(
+            "{what} has {len} values but x has {n}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_path_keeps_extension_and_directory() {
+        let p = temp_path(Path::new("/a/b/hashrate.png"), Format::Png);
+        assert_eq!(p.parent(), Some(Path::new("/a/b")));
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("hashrate.") && name.ends_with(".tmp.png"),
+            "{name}"
+        );
+        assert_ne!(p, temp_path(Path::new("/a/b/hashrate.png"), Format::Png));
+    }
+
+    #[test]
+    fn size_bounds() {
+        assert!(ChartSize::default().checked().is_ok());
+        assert!(ChartSize {
+            width: 10,
+            height: 800
+        }
+        .checked()
+        .is_err());
+    }
+
+    #[test]
+    fn missing_directory_is_an_error_not_a_panic() {
+        let chart = HistogramChart {
+            title: "x".into(),
+            values: vec![1.0, 2.0],
+            ..Default::default()
+        };
+        for format in [Format::Png, Format::Svg] {
+            let err = draw_histogram(&chart, Path::new("/nonexistent-dir-minesim/h.png"), format)
+                .unwrap_err();
+            assert!(matches!(err, ChartError::Io { .. }), "{err}");
+            assert!(err.to_string().contains("nonexistent-dir-minesim"), "{err}");
+        }
+    }
+}

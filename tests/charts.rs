@@ -1,0 +1,465 @@
+//! Integration tests of the chart layer: every chart kind writes a PNG that
+//! decodes at the requested size and an SVG that parses as XML and contains
+//! its title; empty, NaN and zero-on-log data produce a file without panics.
+//!
+//! Set `CHART_SAMPLES_DIR=/tmp/chart-samples` to keep the sample charts for
+//! looking at them; otherwise they go to a temporary directory.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use minesim::chart::{
+    draw_histogram, draw_time_chart, draw_xy_chart, histogram_svg_string, time_chart_svg_string,
+    xy_chart_svg_string, Band, ChartError, ChartSize, Format, HistogramChart, Panel, RefLine,
+    Series, TimeChart, XyChart, XyLine,
+};
+
+/// Width and height of a PNG file.
+fn png_size(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    (info.width, info.height)
+}
+
+/// Parses the SVG and returns all its text content joined by newlines.
+fn svg_text(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).expect("SVG must be well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Writes `name.png` and `name.svg` with `draw`, checks both, and returns
+/// the SVG text content.
+fn write_both(
+    dir: &Path,
+    name: &str,
+    size: ChartSize,
+    draw: impl Fn(&Path, Format) -> Result<(), ChartError>,
+) -> String {
+    let png = dir.join(format!("{name}.png"));
+    let svg = dir.join(format!("{name}.svg"));
+    draw(&png, Format::Png).unwrap();
+    draw(&svg, Format::Svg).unwrap();
+    assert_eq!(png_size(&png), (size.width, size.height), "{name}");
+    // No temporary files are left behind.
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".tmp."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    svg_text(&std::fs::read_to_string(svg).unwrap())
+}
+
+/// Sample output directory: `CHART_SAMPLES_DIR` if set, else a tempdir.
+fn sample_dir() -> (Option<tempfile::TempDir>, PathBuf) {
+    match std::env::var_os("CHART_SAMPLES_DIR") {
+        Some(d) => {
+            let d = PathBuf::from(d);
+            std::fs::create_dir_all(&d).unwrap();
+            (None, d)
+        }
+        None => {
+            let t = tempfile::tempdir().unwrap();
+            let p = t.path().to_path_buf();
+            (Some(t), p)
+        }
+    }
+}
+
+/// Years 2024.0 .. 2040 in monthly steps.
+fn years() -> Vec<f64> {
+    (0..=192).map(|m| 2024.0 + m as f64 / 12.0).collect()
+}
+
+/// A realistic two-panel chart: network hashrate on a log axis with 5–95 %
+/// and 25–75 % bands, and hashprice with a reference line.
+fn hashrate_chart() -> TimeChart {
+    let x = years();
+    let median: Vec<f64> = x
+        .iter()
+        .map(|t| 6e20 * 1.35f64.powf(t - 2024.0) * (1.0 + 0.05 * (t * 6.0).sin()))
+        .collect();
+    let spread = |k: f64| -> Vec<f64> {
+        x.iter()
+            .zip(&median)
+            .map(|(t, m)| m * (1.0 + k * (t - 2024.0) / 16.0).max(0.05))
+            .collect()
+    };
+    let baseline: Vec<f64> = x.iter().map(|t| 6e20 * 1.2f64.powf(t - 2024.0)).collect();
+    let hashprice: Vec<f64> = x
+        .iter()
+        .map(|t| {
+            0.055
+                * 0.5f64.powf(((t - 2024.3) / 4.0).floor().max(0.0))
+                * (1.0 + 0.1 * (t * 3.0).cos())
+        })
+        .collect();
+    TimeChart {
+        title: "Network hashrate and hashprice, 1000 runs".into(),
+        x_label: "Year".into(),
+        x: x.clone(),
+        panels: vec![
+            Panel {
+                y_label: "Hashrate (H/s)".into(),
+                log_y: true,
+                series: vec![
+                    Series {
+                        label: "median".into(),
+                        y: median.clone(),
+                        bands: vec![
+                            Band {
+                                lower: spread(-0.7),
+                                upper: spread(1.5),
+                                label: "5–95 %".into(),
+                            },
+                            Band {
+                                lower: spread(-0.35),
+                                upper: spread(0.6),
+                                label: "25–75 %".into(),
+                            },
+                        ],
+                        color_index: 0,
+                        dashed: false,
+                    },
+                    Series {
+                        label: "no-growth baseline".into(),
+                        y: baseline,
+                        bands: vec![],
+                        color_index: 1,
+                        dashed: true,
+                    },
+                ],
+                ref_lines: vec![],
+                stacked: false,
+            },
+            Panel {
+                y_label: "Hashprice (USD/TH/day)".into(),
+                log_y: false,
+                series: vec![Series {
+                    label: "median hashprice".into(),
+                    y: hashprice,
+                    bands: vec![],
+                    color_index: 2,
+                    dashed: false,
+                }],
+                ref_lines: vec![RefLine {
+                    label: "breakeven at 0.05 USD/kWh".into(),
+                    y: 0.035,
+                }],
+                stacked: false,
+            },
+        ],
+        vlines: vec![2024.3, 2028.3, 2032.3, 2036.3],
+        size: ChartSize::default(),
+    }
+}
+
+fn fleet_chart() -> TimeChart {
+    let x = years();
+    let n = x.len();
+    let gen = |start: f64, peak: f64, k: usize| -> Series {
+        let y = x
+            .iter()
+            .map(|t| {
+                let a = t - start;
+                if a < 0.0 {
+                    0.0
+                } else {
+                    peak * (a / 2.0).min(1.0) * (-(a - 2.0).max(0.0) / 5.0).exp()
+                }
+            })
+            .collect::<Vec<f64>>();
+        assert_eq!(y.len(), n);
+        Series {
+            label: format!("gen {k} ({start:.0})"),
+            y,
+            color_index: k,
+            ..Default::default()
+        }
+    };
+    let series = (0..6)
+        .map(|k| gen(2022.0 + 2.5 * k as f64, 300.0 * 1.6f64.powi(k as i32), k))
+        .collect();
+    TimeChart {
+        title: "Installed hashrate by ASIC generation".into(),
+        x_label: "Year".into(),
+        x,
+        panels: vec![Panel {
+            y_label: "Hashrate (EH/s)".into(),
+            series,
+            stacked: true,
+            ..Default::default()
+        }],
+        vlines: vec![],
+        size: ChartSize::default(),
+    }
+}
+
+fn histogram_chart() -> HistogramChart {
+    // Deterministic pseudo-normal samples (sum of 12 uniforms from an LCG).
+    let mut state: u64 = 42;
+    let mut uniform = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let values: Vec<f64> = (0..2000)
+        .map(|_| 0.74 + 0.06 * ((0..12).map(|_| uniform()).sum::<f64>() - 6.0))
+        .collect();
+    HistogramChart {
+        title: "Share of hashrate that exits within 6 months of the halving".into(),
+        x_label: "Exit share".into(),
+        values,
+        bins: 40,
+        markers: vec![
+            ("mean".into(), 0.74),
+            ("95 % CI low".into(), 0.623),
+            ("95 % CI high".into(), 0.857),
+            ("seed claim".into(), 0.8),
+        ],
+        size: ChartSize::default(),
+    }
+}
+
+fn xy_chart() -> XyChart {
+    let x: Vec<f64> = vec![0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1];
+    let line = |scale: f64, label: &str| {
+        let y: Vec<f64> = x
+            .iter()
+            .map(|p| scale * (1.0 - (-p * 30.0).exp()))
+            .collect();
+        XyLine {
+            label: label.into(),
+            x: x.clone(),
+            y_lower: Some(y.iter().map(|v| v - 0.04).collect()),
+            y_upper: Some(y.iter().map(|v| v + 0.05).collect()),
+            y,
+        }
+    };
+    XyChart {
+        title: "Exit share vs electricity price".into(),
+        x_label: "Electricity price (USD/kWh)".into(),
+        y_label: "Exit share within 6 months".into(),
+        lines: vec![
+            line(0.9, "difficulty model A"),
+            line(0.7, "difficulty model B"),
+        ],
+        ref_lines: vec![RefLine {
+            label: "seed claim 0.8".into(),
+            y: 0.8,
+        }],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn samples_of_every_chart_kind() {
+    let (_guard, dir) = sample_dir();
+    let size = ChartSize::default();
+
+    let chart = hashrate_chart();
+    let text = write_both(&dir, "time_two_panels", size, |p, f| {
+        draw_time_chart(&chart, p, f)
+    });
+    assert!(text.contains(&chart.title), "{text}");
+    assert!(text.contains("Hashrate (H/s)"));
+    assert!(text.contains("breakeven at 0.05 USD/kWh"));
+    assert!(text.contains("5–95 %"));
+
+    let chart = fleet_chart();
+    let text = write_both(&dir, "time_stacked", size, |p, f| {
+        draw_time_chart(&chart, p, f)
+    });
+    assert!(text.contains(&chart.title));
+
+    let chart = histogram_chart();
+    let text = write_both(&dir, "histogram", size, |p, f| draw_histogram(&chart, p, f));
+    assert!(text.contains(&chart.title));
+    assert!(text.contains("seed claim = 0.8"), "{text}");
+
+    let chart = xy_chart();
+    let text = write_both(&dir, "xy_sweep", size, |p, f| draw_xy_chart(&chart, p, f));
+    assert!(text.contains(&chart.title));
+
+    let mut log_xy = xy_chart();
+    log_xy.title = "Log-log sweep with a zero".into();
+    log_xy.log_x = true;
+    log_xy.log_y = true;
+    log_xy.lines[0].y[0] = 0.0;
+    let text = write_both(&dir, "xy_loglog", size, |p, f| draw_xy_chart(&log_xy, p, f));
+    assert!(text.contains("Log-log sweep with a zero"));
+}
+
+#[test]
+fn svg_strings_match_files_and_escape_markup() {
+    let mut chart = histogram_chart();
+    chart.title = "Exit share <P&L> \"test\"".into();
+    let svg = histogram_svg_string(&chart).unwrap();
+    assert!(svg_text(&svg).contains("Exit share <P&L> \"test\""));
+    let svg = time_chart_svg_string(&hashrate_chart()).unwrap();
+    assert!(svg.len() > 1000);
+    let svg = xy_chart_svg_string(&xy_chart()).unwrap();
+    svg_text(&svg);
+}
+
+#[test]
+fn empty_and_nan_data_give_a_no_data_file() {
+    let (_guard, dir) = sample_dir();
+    let dir = dir.join("edge");
+    std::fs::create_dir_all(&dir).unwrap();
+    let size = ChartSize::default();
+
+    let empty = TimeChart {
+        title: "Empty".into(),
+        ..Default::default()
+    };
+    let text = write_both(&dir, "empty_time", size, |p, f| {
+        draw_time_chart(&empty, p, f)
+    });
+    assert!(text.contains("no data"));
+
+    let nan = TimeChart {
+        title: "All NaN".into(),
+        x: vec![2024.0, 2025.0, 2026.0],
+        panels: vec![
+            Panel {
+                y_label: "y".into(),
+                log_y: true,
+                series: vec![Series {
+                    label: "nan".into(),
+                    y: vec![f64::NAN, 0.0, -1.0],
+                    bands: vec![Band {
+                        lower: vec![f64::NAN; 3],
+                        upper: vec![f64::INFINITY; 3],
+                        label: "band".into(),
+                    }],
+                    ..Default::default()
+                }],
+                ref_lines: vec![RefLine {
+                    label: "ref".into(),
+                    y: 1.0,
+                }],
+                ..Default::default()
+            },
+            Panel {
+                y_label: "ok".into(),
+                series: vec![Series {
+                    label: "fine".into(),
+                    y: vec![1.0, f64::NAN, 3.0],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    };
+    let text = write_both(&dir, "nan_time", size, |p, f| draw_time_chart(&nan, p, f));
+    assert!(text.contains("no data"));
+    assert!(text.contains("fine"));
+
+    let hist = HistogramChart {
+        title: "Empty histogram".into(),
+        values: vec![f64::NAN, f64::INFINITY],
+        markers: vec![("mean".into(), f64::NAN)],
+        ..Default::default()
+    };
+    let text = write_both(&dir, "empty_hist", size, |p, f| draw_histogram(&hist, p, f));
+    assert!(text.contains("no data"));
+
+    let xy = XyChart {
+        title: "Empty xy".into(),
+        log_x: true,
+        lines: vec![XyLine {
+            x: vec![0.0, -1.0],
+            y: vec![1.0, 2.0],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let text = write_both(&dir, "empty_xy", size, |p, f| draw_xy_chart(&xy, p, f));
+    assert!(text.contains("no data"));
+}
+
+#[test]
+fn log_scale_with_zeros_and_single_points() {
+    let (_guard, dir) = sample_dir();
+    let dir = dir.join("log");
+    std::fs::create_dir_all(&dir).unwrap();
+    let chart = TimeChart {
+        title: "Zeros on a log axis".into(),
+        x_label: "Year".into(),
+        x: vec![2024.0, 2025.0, 2026.0, 2027.0, 2028.0],
+        panels: vec![Panel {
+            y_label: "Difficulty".into(),
+            log_y: true,
+            series: vec![Series {
+                label: "difficulty".into(),
+                y: vec![0.0, 5e13, 0.0, 8e13, 1e14],
+                bands: vec![Band {
+                    lower: vec![0.0; 5],
+                    upper: vec![1e12, 1e14, 2e14, 2e14, 3e14],
+                    label: "range".into(),
+                }],
+                ..Default::default()
+            }],
+            stacked: false,
+            ..Default::default()
+        }],
+        vlines: vec![2026.0, f64::NAN, 1e9],
+        size: ChartSize {
+            width: 640,
+            height: 400,
+        },
+    };
+    write_both(&dir, "log_zeros", chart.size, |p, f| {
+        draw_time_chart(&chart, p, f)
+    });
+    let mut stacked = chart.clone();
+    stacked.panels[0].stacked = true;
+    write_both(&dir, "log_zeros_stacked", chart.size, |p, f| {
+        draw_time_chart(&stacked, p, f)
+    });
+}
+
+#[test]
+fn mismatched_lengths_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = TimeChart {
+        title: "bad".into(),
+        x: vec![1.0, 2.0],
+        panels: vec![Panel {
+            series: vec![Series {
+                label: "short".into(),
+                y: vec![1.0],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let path = dir.path().join("bad.png");
+    let err = draw_time_chart(&chart, &path, Format::Png).unwrap_err();
+    assert!(matches!(err, ChartError::InvalidSpec(_)));
+    assert!(err.to_string().contains("short"), "{err}");
+    assert!(!path.exists());
+    // Nothing is left behind in the directory.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn existing_file_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.svg");
+    std::fs::write(&path, "old").unwrap();
+    draw_histogram(&histogram_chart(), &path, Format::Svg).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
+}
