@@ -47,6 +47,11 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Rebuild the charts and report.html of an output folder from its files.
+    Report {
+        /// Output folder of an earlier run.
+        dir: PathBuf,
+    },
     /// Validate a scenario and print what it means.
     Check {
         /// Scenario TOML file.
@@ -96,6 +101,11 @@ fn prepare(path: &Path, scenario: Scenario) -> Result<PreparedScenario, Failure>
 /// Runs a parsed command.
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Report { dir } => {
+            let files = crate::report::build_report(&dir).map_err(|e| Failure::Input(e.to_string()))?;
+            println!("report: {} ({} files)", dir.join("report.html").display(), files.len());
+            Ok(())
+        }
         Command::Check { scenario } => {
             let sc = load_scenario(&scenario)?;
             let prepared = prepare(&scenario, sc)?;
@@ -192,6 +202,10 @@ pub fn write_outputs(
         write_csv(&dir.join(&retargets), &run.retargets)?;
         files.push(steps);
         files.push(retargets);
+        if *i == 0 && !run.generation_names.is_empty() {
+            output::write_fleet_csv(&dir.join("fleet.csv"), run)?;
+            files.push("fleet.csv".into());
+        }
     }
     write_runs_csv(&dir.join("runs.csv"), &batch.rows)?;
     files.push("runs.csv".into());
@@ -200,6 +214,8 @@ pub fn write_outputs(
     files.push("summary.json".into());
     let summary = output::summary_json(prepared, batch, &files);
     write_json(&dir.join("summary.json"), &summary)?;
+    let charts = crate::report::build_report(dir).map_err(std::io::Error::other)?;
+    files.extend(charts);
     Ok(files)
 }
 

@@ -11,5 +11,6 @@ pub mod engine;
 pub mod market;
 pub mod miners;
 pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod stats;

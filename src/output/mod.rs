@@ -198,10 +198,31 @@ pub fn summary_json(prepared: &PreparedScenario, batch: &BatchResult, files: &[S
         "step_days": sc.simulation.step_days,
         "start_date": sc.start.date.to_string(),
         "end_date": sc.end_date().to_string(),
+        "world_electricity_twh_per_year": sc.world.electricity_twh_per_year,
+        "config": sc,
         "equilibrium_window_years": sc.metrics.window_years(sc.simulation.years),
         "quantile_relative_accuracy": SKETCH_RELATIVE_ACCURACY,
         "confidence_intervals": "95 % Student t interval of the mean across runs",
         "metrics": metrics,
         "files": files,
+    })
+}
+
+/// Writes `fleet.csv`: operating hashrate (EH/s) of each ASIC generation
+/// per step, one column per generation.
+pub fn write_fleet_csv(path: &Path, run: &crate::engine::RunResult) -> io::Result<()> {
+    let g = run.generation_names.len();
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        let mut header = vec!["step".to_string(), "date".to_string()];
+        header.extend(run.generation_names.iter().cloned());
+        csv.write_record(&header)?;
+        for (s, rec) in run.records.iter().enumerate() {
+            let mut row = vec![s.to_string(), rec.date.to_string()];
+            let values = run.hashrate_by_generation.get(s * g..(s + 1) * g).unwrap_or(&[]);
+            row.extend(values.iter().map(|h| (h / 1e18).to_string()));
+            csv.write_record(&row)?;
+        }
+        csv.flush()
     })
 }

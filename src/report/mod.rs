@@ -1,0 +1,535 @@
+//! Charts and the HTML report of an output folder, built from its files
+//! (`bands.csv`, `steps.csv`, `runs.csv`, `fleet.csv`, `summary.json`), so
+//! `minesim report DIR` can rebuild them without running anything.
+
+pub mod tables;
+
+use crate::calendar::Date;
+use crate::chart::{
+    self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart,
+};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use tables::{BandTable, MetricBands, Table, TableError};
+
+/// The seed discussion's claim: miners spend about 0.8 × the block reward.
+pub const SEED_SPEND_RATIO: f64 = 0.8;
+/// Reference energy figures quoted in the seed discussion, TWh per year.
+pub const REFERENCE_TWH: [(&str, f64); 2] = [("banking 650 TWh", 650.0), ("gold mining 132 TWh", 132.0)];
+/// Bitcoin's share of world electricity quoted in the seed (2021).
+pub const SEED_WORLD_SHARE: f64 = 0.007;
+
+/// Why a report could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+/// A chart ready to draw: its file stem, a caption and the spec.
+pub enum ChartSpec {
+    Time(TimeChart),
+    Histogram(HistogramChart),
+}
+
+/// One chart of the report.
+pub struct ReportChart {
+    pub stem: &'static str,
+    pub caption: String,
+    pub spec: ChartSpec,
+}
+
+impl ReportChart {
+    fn draw(&self, dir: &Path) -> Result<(), ChartError> {
+        for format in [Format::Png, Format::Svg] {
+            let path = dir.join(format!("{}.{}", self.stem, format.extension()));
+            match &self.spec {
+                ChartSpec::Time(c) => chart::draw_time_chart(c, &path, format)?,
+                ChartSpec::Histogram(c) => chart::draw_histogram(c, &path, format)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn svg(&self) -> Result<String, ChartError> {
+        match &self.spec {
+            ChartSpec::Time(c) => chart::time_chart_svg_string(c),
+            ChartSpec::Histogram(c) => chart::histogram_svg_string(c),
+        }
+    }
+}
+
+/// What the report is built from.
+pub struct ReportInputs {
+    pub summary: Value,
+    pub bands: BandTable,
+    pub steps: Option<Table>,
+    pub runs: Option<Table>,
+    pub fleet: Option<Table>,
+    /// Calendar years of the steps (x axis).
+    pub years: Vec<f64>,
+    pub step_days: f64,
+}
+
+impl ReportInputs {
+    /// Reads an output folder.
+    pub fn read(dir: &Path) -> Result<ReportInputs, ReportError> {
+        let summary_path = dir.join("summary.json");
+        let text = std::fs::read_to_string(&summary_path).map_err(|e| ReportError::Io {
+            path: summary_path.clone(),
+            message: e.to_string(),
+        })?;
+        let summary: Value = serde_json::from_str(&text).map_err(|e| ReportError::Io {
+            path: summary_path,
+            message: e.to_string(),
+        })?;
+        let bands = BandTable::read(&dir.join("bands.csv"))?;
+        let optional = |name: &str| -> Result<Option<Table>, ReportError> {
+            let p = dir.join(name);
+            if p.exists() {
+                Ok(Some(Table::read(&p)?))
+            } else {
+                Ok(None)
+            }
+        };
+        let years = bands
+            .dates
+            .iter()
+            .map(|d| d.parse::<Date>().map(|d| d.year_fraction()).unwrap_or(f64::NAN))
+            .collect();
+        let step_days = summary["step_days"].as_f64().unwrap_or(1.0);
+        Ok(ReportInputs {
+            bands,
+            steps: optional("steps.csv")?,
+            runs: optional("runs.csv")?,
+            fleet: optional("fleet.csv")?,
+            summary,
+            years,
+            step_days,
+        })
+    }
+
+    fn runs_count(&self) -> u64 {
+        self.summary["runs"].as_u64().unwrap_or(1)
+    }
+}
+
+fn scaled(v: &[f64], k: f64) -> Vec<f64> {
+    v.iter().map(|x| x * k).collect()
+}
+
+/// A median line with 50 % and 90 % bands (bands only with several runs).
+fn banded(label: &str, m: &MetricBands, k: f64, color: usize, runs: u64) -> Series {
+    let bands = if runs > 1 {
+        vec![
+            Band {
+                lower: scaled(&m.p5, k),
+                upper: scaled(&m.p95, k),
+                label: "90 % band".into(),
+            },
+            Band {
+                lower: scaled(&m.p25, k),
+                upper: scaled(&m.p75, k),
+                label: "50 % band".into(),
+            },
+        ]
+    } else {
+        Vec::new()
+    };
+    Series {
+        label: if runs > 1 {
+            format!("{label} (median)")
+        } else {
+            label.to_string()
+        },
+        y: scaled(&m.p50, k),
+        bands,
+        color_index: color,
+        dashed: false,
+    }
+}
+
+fn line(label: &str, y: Vec<f64>, color: usize) -> Series {
+    Series {
+        label: label.into(),
+        y,
+        bands: Vec::new(),
+        color_index: color,
+        dashed: false,
+    }
+}
+
+fn panel(y_label: &str, log_y: bool, series: Vec<Series>, ref_lines: Vec<RefLine>) -> Panel {
+    Panel {
+        y_label: y_label.into(),
+        log_y,
+        series,
+        ref_lines,
+        stacked: false,
+    }
+}
+
+/// Builds every chart the inputs support.
+pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
+    let runs = inp.runs_count();
+    let name = inp.summary["scenario"].as_str().unwrap_or("scenario").to_string();
+    let per_day = 1.0 / inp.step_days;
+    let b = |m: &str| inp.bands.metric(m).cloned().unwrap_or_default();
+    let band_note = if runs > 1 {
+        format!("median of {runs} runs, 50 % and 90 % bands")
+    } else {
+        "one run".to_string()
+    };
+    let time = |title: String, panels: Vec<Panel>, vlines: Vec<f64>| TimeChart {
+        title,
+        x_label: "year".into(),
+        x: inp.years.clone(),
+        panels,
+        vlines,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+
+    // 1. Spend versus reward.
+    let mut composition = panel(
+        "reward, USD/day",
+        false,
+        vec![
+            line("subsidy", scaled(&b("subsidy_usd").p50, per_day), 0),
+            line("fees", scaled(&b("fees_usd").p50, per_day), 1),
+        ],
+        Vec::new(),
+    );
+    composition.stacked = true;
+    out.push(ReportChart {
+        stem: "spend_vs_reward",
+        caption: format!(
+            "Block reward (subsidy and fees stacked, medians) against miners' energy spend and total cost, and their ratio; {band_note}. The dashed line is the seed's claim of 0.8."
+        ),
+        spec: ChartSpec::Time(time(
+            format!("{name}: miners' spend versus block reward"),
+            vec![
+                composition,
+                panel(
+                    "USD/day",
+                    false,
+                    vec![
+                        banded("reward", &b("reward_usd"), per_day, 0, runs),
+                        banded("energy spend", &b("energy_cost_usd"), per_day, 3, runs),
+                        banded("total cost", &b("total_cost_usd"), per_day, 2, runs),
+                    ],
+                    Vec::new(),
+                ),
+                panel(
+                    "spend / reward",
+                    false,
+                    vec![
+                        banded("energy / reward", &b("ratio_energy"), 1.0, 3, runs),
+                        banded("total cost / reward", &b("ratio_total"), 1.0, 2, runs),
+                    ],
+                    vec![RefLine {
+                        label: "seed claim 0.8".into(),
+                        y: SEED_SPEND_RATIO,
+                    }],
+                ),
+            ],
+            Vec::new(),
+        )),
+    });
+
+    // 2. Equilibrium ratio across runs.
+    if let Some(rt) = &inp.runs {
+        let values = rt.numbers("equilibrium_ratio_total");
+        let m = &inp.summary["metrics"]["equilibrium_ratio_total"];
+        let mut markers = Vec::new();
+        if let Some(mean) = m["mean"].as_f64() {
+            markers.push(("mean".to_string(), mean));
+        }
+        if let (Some(lo), Some(hi)) = (m["mean_ci95_low"].as_f64(), m["mean_ci95_high"].as_f64()) {
+            markers.push(("95 % CI of mean, low".to_string(), lo));
+            markers.push(("95 % CI of mean, high".to_string(), hi));
+        }
+        markers.push(("seed claim".to_string(), SEED_SPEND_RATIO));
+        out.push(ReportChart {
+            stem: "ratio_histogram",
+            caption: format!(
+                "Equilibrium total cost / reward of each of {runs} run(s), over the last {} years, with the mean and its 95 % confidence interval.",
+                inp.summary["equilibrium_window_years"].as_f64().unwrap_or(0.0)
+            ),
+            spec: ChartSpec::Histogram(HistogramChart {
+                title: format!("{name}: equilibrium total cost / reward across runs"),
+                x_label: "total cost / reward".into(),
+                bins: ((values.len() as f64).sqrt().ceil() as usize).clamp(5, 60),
+                values,
+                markers,
+                ..Default::default()
+            }),
+        });
+    }
+
+    // 3. Hashrate and difficulty.
+    let mut panels = vec![panel(
+        "hashrate, EH/s",
+        true,
+        vec![banded("hashrate", &b("hashrate_eh_s"), 1.0, 0, runs)],
+        Vec::new(),
+    )];
+    let mut halvings = Vec::new();
+    if let Some(st) = &inp.steps {
+        panels.push(panel(
+            "difficulty",
+            true,
+            vec![line("difficulty (run 0)", st.numbers("difficulty"), 4)],
+            Vec::new(),
+        ));
+        let heights = st.numbers("height");
+        for w in 1..heights.len() {
+            if (heights[w - 1] / 210_000.0).floor() < (heights[w] / 210_000.0).floor() {
+                halvings.push(inp.years.get(w).copied().unwrap_or(f64::NAN));
+            }
+        }
+    }
+    out.push(ReportChart {
+        stem: "hashrate_difficulty",
+        caption: format!(
+            "Network hashrate ({band_note}) and run 0's difficulty, which steps at each retarget; vertical lines mark halvings in run 0."
+        ),
+        spec: ChartSpec::Time(time(
+            format!("{name}: hashrate and difficulty"),
+            panels,
+            halvings.clone(),
+        )),
+    });
+
+    // 4. Fleet mix.
+    let mut fleet_panels = Vec::new();
+    if let Some(ft) = &inp.fleet {
+        let mut series: Vec<Series> = ft
+            .columns
+            .iter()
+            .skip(2)
+            .enumerate()
+            .map(|(i, g)| line(g, ft.numbers(g), i))
+            .filter(|s| s.y.iter().any(|v| *v > 0.0))
+            .collect();
+        if series.len() > 10 {
+            // Keep the legend readable: the ten largest generations.
+            series.sort_by(|a, b| {
+                let peak = |s: &Series| s.y.iter().cloned().fold(0.0, f64::max);
+                peak(b).total_cmp(&peak(a))
+            });
+            series.truncate(10);
+        }
+        let mut p = panel("hashrate, EH/s", false, series, Vec::new());
+        p.stacked = true;
+        fleet_panels.push(p);
+    }
+    fleet_panels.push(panel(
+        "installed hashrate switched off",
+        false,
+        vec![banded("share switched off", &b("switched_off_share"), 1.0, 3, runs)],
+        Vec::new(),
+    ));
+    out.push(ReportChart {
+        stem: "fleet_mix",
+        caption: "Operating hashrate by ASIC generation (run 0, stacked) and the share of installed hashrate switched off.".into(),
+        spec: ChartSpec::Time(time(format!("{name}: fleet mix"), fleet_panels, Vec::new())),
+    });
+
+    // 5. Energy.
+    let world = inp.summary["world_electricity_twh_per_year"].as_f64();
+    let mut refs: Vec<RefLine> = REFERENCE_TWH
+        .iter()
+        .map(|(l, v)| RefLine {
+            label: (*l).into(),
+            y: *v,
+        })
+        .collect();
+    if let Some(w) = world {
+        refs.push(RefLine {
+            label: "0.7 % of world electricity".into(),
+            y: SEED_WORLD_SHARE * w,
+        });
+    }
+    out.push(ReportChart {
+        stem: "energy",
+        caption: format!(
+            "Electricity use annualised ({band_note}) against the seed's reference figures, and as a share of world generation."
+        ),
+        spec: ChartSpec::Time(time(
+            format!("{name}: energy use"),
+            vec![
+                panel(
+                    "TWh per year",
+                    false,
+                    vec![banded("energy", &b("energy_twh_per_year"), 1.0, 0, runs)],
+                    refs,
+                ),
+                panel(
+                    "share of world electricity, %",
+                    false,
+                    vec![banded("share", &b("world_electricity_share"), 100.0, 1, runs)],
+                    vec![RefLine {
+                        label: "seed: 0.7 %".into(),
+                        y: 100.0 * SEED_WORLD_SHARE,
+                    }],
+                ),
+            ],
+            Vec::new(),
+        )),
+    });
+
+    // 6. Security.
+    out.push(ReportChart {
+        stem: "security",
+        caption: format!(
+            "Energy cost per hour of running 51 % of the network's hashrate on the least efficient operating hardware, against market capitalisation ({band_note})."
+        ),
+        spec: ChartSpec::Time(time(
+            format!("{name}: 51 % attack cost and market cap"),
+            vec![
+                panel(
+                    "USD (log scale)",
+                    true,
+                    vec![
+                        banded("attack cost per hour", &b("attack_energy_usd_per_hour"), 1.0, 3, runs),
+                        banded("market cap", &b("market_cap_usd"), 1.0, 0, runs),
+                    ],
+                    Vec::new(),
+                ),
+                panel(
+                    "attack cost per hour / market cap",
+                    true,
+                    vec![banded(
+                        "ratio",
+                        &b("attack_hour_share_of_market_cap"),
+                        1.0,
+                        2,
+                        runs,
+                    )],
+                    Vec::new(),
+                ),
+            ],
+            halvings,
+        )),
+    });
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn fmt_num(v: &Value) -> String {
+    match v.as_f64() {
+        Some(x) => chart::format_value(x),
+        None => "–".into(),
+    }
+}
+
+/// Writes every chart (PNG and SVG) and `report.html` into `dir`; returns
+/// the file names written.
+pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
+    let inputs = ReportInputs::read(dir)?;
+    let charts = charts(&inputs);
+    let mut files = Vec::new();
+    for c in &charts {
+        c.draw(dir)?;
+        files.push(format!("{}.png", c.stem));
+        files.push(format!("{}.svg", c.stem));
+    }
+    let html = report_html(&inputs, &charts, dir)?;
+    let path = dir.join("report.html");
+    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| ReportError::Io {
+        path,
+        message: e.to_string(),
+    })?;
+    files.push("report.html".into());
+    Ok(files)
+}
+
+/// The self-contained HTML report.
+pub fn report_html(inp: &ReportInputs, charts: &[ReportChart], dir: &Path) -> Result<String, ReportError> {
+    let s = &inp.summary;
+    let name = s["scenario"].as_str().unwrap_or("scenario");
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>minesim: {}</title>\n<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}th:first-child,td:first-child{{text-align:left}}figure{{margin:2em 0}}figure svg{{width:100%;height:auto}}figcaption{{color:#555}}</style></head><body>\n",
+        esc(name)
+    );
+    let _ = writeln!(h, "<h1>minesim report: {}</h1>", esc(name));
+    if let Some(d) = s["description"].as_str().filter(|d| !d.is_empty()) {
+        let _ = writeln!(h, "<p>{}</p>", esc(d));
+    }
+    let _ = writeln!(h, "<h2>Key parameters</h2><table>");
+    for key in ["start_date", "end_date", "step_days", "runs", "seed", "equilibrium_window_years", "world_electricity_twh_per_year"] {
+        let _ = writeln!(h, "<tr><td>{key}</td><td>{}</td></tr>", esc(&s[key].to_string()));
+    }
+    if let Some(cfg) = s.get("config") {
+        for key in ["price", "fees", "hash_supply", "chain"] {
+            if let Some(v) = cfg.get(key).filter(|v| !v.is_null()) {
+                let _ = writeln!(h, "<tr><td>{key}</td><td style=\"text-align:left\"><code>{}</code></td></tr>", esc(&v.to_string()));
+            }
+        }
+    }
+    let _ = writeln!(h, "</table>");
+    let _ = writeln!(
+        h,
+        "<h2>Summary across runs</h2><p>Mean with its 95 % confidence interval (Student t), and the 5 %, 50 % and 95 % quantiles across runs.</p><table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>p5</th><th>p50</th><th>p95</th></tr>"
+    );
+    if let Some(metrics) = s["metrics"].as_object() {
+        for (k, m) in metrics {
+            let ci = match (m.get("mean_ci95_low"), m.get("mean_ci95_high")) {
+                (Some(lo), Some(hi)) if lo.is_number() => format!("{} – {}", fmt_num(lo), fmt_num(hi)),
+                _ => "–".into(),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{ci}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(k),
+                fmt_num(&m["mean"]),
+                fmt_num(&m["p5"]),
+                fmt_num(&m["p50"]),
+                fmt_num(&m["p95"])
+            );
+        }
+    }
+    let _ = writeln!(h, "</table><h2>Charts</h2>");
+    for c in charts {
+        let svg = c.svg()?;
+        let _ = writeln!(
+            h,
+            "<figure id=\"{stem}\">{svg}<figcaption>{cap} Files: <a href=\"{stem}.png\">PNG</a>, <a href=\"{stem}.svg\">SVG</a>.</figcaption></figure>",
+            stem = c.stem,
+            cap = esc(&c.caption)
+        );
+    }
+    let _ = writeln!(h, "<h2>Data files</h2><ul>");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".csv") || n.ends_with(".json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    for n in names {
+        let _ = writeln!(h, "<li><a href=\"{0}\">{0}</a></li>", esc(&n));
+    }
+    let _ = writeln!(
+        h,
+        "</ul><p>Made by minesim {}.</p></body></html>",
+        esc(s["minesim_version"].as_str().unwrap_or(""))
+    );
+    Ok(h)
+}
