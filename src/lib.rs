@@ -3,4 +3,5 @@
 //! See `ARCHITECTURE.md` for the module map and data flow.
 
 pub mod calendar;
+pub mod miners;
 pub mod scenario;
