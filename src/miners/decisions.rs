@@ -1,0 +1,222 @@
+//! The decision rules of a mining agent, as pure functions.
+//!
+//! - **Operate**: a holding runs in a step iff the expected revenue per TH/s
+//!   for the step, the hashprice at the *current* difficulty, exceeds its net
+//!   energy cost per TH/s per day, `j_per_th × pue × 0.024 × (price −
+//!   heat credit)`. Interruptible (curtailed) agents are, in addition, off for
+//!   their share of time; that scales their effective hashrate and energy, not
+//!   the decision. Because the cost per TH-day of a holding is `j × k_agent`
+//!   with a per-agent constant `k`, the operating holdings of a generation
+//!   and group are a prefix of the holdings sorted by cost.
+//! - **Invest**: buy the best available generation iff the net present value
+//!   per TH/s over its lifetime is positive ([`NpvCurve`]); it is decreasing
+//!   in the agent's power price, so buyers are a prefix of the agents sorted
+//!   by `k`. Manufacturing capacity goes to the highest NPV per TH/s first
+//!   (a merge over the groups' buyer prefixes, see `population.rs`).
+//! - **Retire**: after the lifetime, or after `patience_days` without running
+//!   (see `population.rs`).
+//! - **Entry**: a drawn entrant enters iff its NPV per TH/s is positive.
+
+use super::asic::DAYS_PER_YEAR;
+use super::{Expectation, MarketView, KWH_PER_TH_DAY_PER_J_PER_TH};
+
+/// Net energy cost of running 1 TH/s for a day, USD: `j × pue × 0.024 ×
+/// (price − heat credit)` (negative when reused heat is worth more than the
+/// power).
+pub fn energy_cost_usd_per_th_day(
+    j_per_th: f64,
+    pue: f64,
+    usd_per_kwh: f64,
+    heat_credit_usd_per_kwh: f64,
+) -> f64 {
+    j_per_th * pue * KWH_PER_TH_DAY_PER_J_PER_TH * (usd_per_kwh - heat_credit_usd_per_kwh)
+}
+
+/// The operate rule: run iff hashprice exceeds the net energy cost.
+#[inline]
+pub fn operates(cost_usd_per_th_day: f64, hashprice_usd_per_th_day: f64) -> bool {
+    cost_usd_per_th_day < hashprice_usd_per_th_day
+}
+
+/// What an agent of a group expects of hashprice over the coming years.
+#[derive(Debug, Clone, Copy)]
+pub struct HashpriceExpectation {
+    /// Hashprice now, USD/TH/day.
+    pub hashprice_now: f64,
+    /// Expected difficulty growth per year (hashprice falls by `1/(1+g)` a year).
+    pub difficulty_growth_per_year: f64,
+    /// Myopic or halving-aware.
+    pub model: Expectation,
+    /// Subsidy per block now, BTC.
+    pub subsidy_btc: f64,
+    /// Fees per block now, BTC.
+    pub fee_btc: f64,
+    /// Days to the next halving (infinite if none).
+    pub days_to_halving: f64,
+    /// Days between halvings.
+    pub halving_interval_days: f64,
+}
+
+impl HashpriceExpectation {
+    /// From the market view.
+    pub fn from_view(view: &MarketView, model: Expectation, growth: f64) -> Self {
+        let spacing_days = view.target_spacing_s.max(1.0) / 86_400.0;
+        HashpriceExpectation {
+            hashprice_now: view.hashprice_usd_per_th_day(),
+            difficulty_growth_per_year: growth,
+            model,
+            subsidy_btc: view.subsidy_btc_per_block.max(0.0),
+            fee_btc: view.fee_btc_per_block.max(0.0),
+            days_to_halving: if view.blocks_to_next_halving == u64::MAX {
+                f64::INFINITY
+            } else {
+                view.blocks_to_next_halving as f64 * spacing_days
+            },
+            halving_interval_days: (view.halving_interval_blocks.max(1) as f64) * spacing_days,
+        }
+    }
+
+    /// Expected hashprice `tau_days` from now, USD/TH/day.
+    pub fn at(&self, tau_days: f64) -> f64 {
+        let growth = (1.0 + self.difficulty_growth_per_year).powf(-tau_days / DAYS_PER_YEAR);
+        let mut h = self.hashprice_now * growth;
+        if self.model == Expectation::HalvingAware && tau_days >= self.days_to_halving {
+            let reward = self.subsidy_btc + self.fee_btc;
+            if reward > 0.0 {
+                let n =
+                    1.0 + ((tau_days - self.days_to_halving) / self.halving_interval_days).floor();
+                let factor = (self.subsidy_btc * 0.5f64.powf(n.min(64.0)) + self.fee_btc) / reward;
+                h *= factor;
+            }
+        }
+        if h.is_finite() {
+            h.max(0.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Points of the NPV integration over a machine's lifetime.
+pub const NPV_POINTS: usize = 64;
+
+/// Net present value per TH/s of buying one generation now, as a function
+/// of the agent's cost factor `k` (net energy cost per TH-day per J/TH =
+/// `pue × 0.024 × (price − heat credit)`):
+///
+/// `NPV(k) = Σ_i disc(τ_i) Δτ max(0, a (ĥ(τ_i) − j k) − other) − price`,
+///
+/// with `τ_i` the midpoints of `NPV_POINTS` intervals over `[lag, lag +
+/// lifetime]`, `ĥ` the expected hashprice, `a` the availability (share of time
+/// not curtailed), `disc(τ) = (1 + hurdle)^(−τ / year)`. The `max(0, ·)`
+/// models the options to switch off (energy) and to retire (other costs).
+/// NPV is non-increasing in `k`.
+#[derive(Debug, Clone, Copy)]
+pub struct NpvCurve {
+    weight: [f64; NPV_POINTS],
+    hashprice: [f64; NPV_POINTS],
+    j_per_th: f64,
+    availability: f64,
+    other_usd_per_th_day: f64,
+    price_usd_per_th: f64,
+}
+
+impl NpvCurve {
+    /// Builds the curve (no allocation).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        expectation: &HashpriceExpectation,
+        hurdle_rate_per_year: f64,
+        lifetime_days: f64,
+        lag_days: f64,
+        j_per_th: f64,
+        availability: f64,
+        other_usd_per_th_day: f64,
+        price_usd_per_th: f64,
+    ) -> Self {
+        let mut weight = [0.0; NPV_POINTS];
+        let mut hashprice = [0.0; NPV_POINTS];
+        let d = lifetime_days.max(0.0) / NPV_POINTS as f64;
+        let ln_disc = (1.0 + hurdle_rate_per_year.max(0.0)).ln() / DAYS_PER_YEAR;
+        for i in 0..NPV_POINTS {
+            let tau = lag_days.max(0.0) + (i as f64 + 0.5) * d;
+            weight[i] = (-ln_disc * tau).exp() * d;
+            hashprice[i] = expectation.at(tau);
+        }
+        NpvCurve {
+            weight,
+            hashprice,
+            j_per_th,
+            availability,
+            other_usd_per_th_day,
+            price_usd_per_th,
+        }
+    }
+
+    /// Present value per TH/s of operating cash flows (without the price).
+    pub fn value_per_th(&self, k: f64) -> f64 {
+        let c = self.j_per_th * k;
+        let mut s = 0.0;
+        for i in 0..NPV_POINTS {
+            let margin =
+                self.availability * (self.hashprice[i] - c).max(0.0) - self.other_usd_per_th_day;
+            s += self.weight[i] * margin.max(0.0);
+        }
+        s
+    }
+
+    /// NPV per TH/s, USD.
+    pub fn npv_per_th(&self, k: f64) -> f64 {
+        self.value_per_th(k) - self.price_usd_per_th
+    }
+
+    /// Price per TH/s used.
+    pub fn price_usd_per_th(&self) -> f64 {
+        self.price_usd_per_th
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exp(model: Expectation) -> HashpriceExpectation {
+        HashpriceExpectation {
+            hashprice_now: 0.1,
+            difficulty_growth_per_year: 0.0,
+            model,
+            subsidy_btc: 3.0,
+            fee_btc: 1.0,
+            days_to_halving: 100.0,
+            halving_interval_days: 1000.0,
+        }
+    }
+
+    #[test]
+    fn halving_aware_expectation_halves_the_subsidy() {
+        let m = exp(Expectation::Myopic);
+        let h = exp(Expectation::HalvingAware);
+        assert_eq!(m.at(150.0), 0.1);
+        assert!((h.at(50.0) - 0.1).abs() < 1e-15);
+        assert!((h.at(150.0) - 0.1 * 2.5 / 4.0).abs() < 1e-15);
+        assert!((h.at(1150.0) - 0.1 * 1.75 / 4.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn npv_without_costs_is_hashprice_times_lifetime() {
+        let c = NpvCurve::new(
+            &exp(Expectation::Myopic),
+            0.0,
+            1000.0,
+            30.0,
+            20.0,
+            1.0,
+            0.0,
+            50.0,
+        );
+        assert!((c.npv_per_th(0.0) - (0.1 * 1000.0 - 50.0)).abs() < 1e-9);
+        // Monotone in k, zero value when cost exceeds hashprice.
+        assert!(c.npv_per_th(0.001) < c.npv_per_th(0.0));
+        assert_eq!(c.value_per_th(1.0), 0.0);
+    }
+}

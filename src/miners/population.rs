@@ -1,0 +1,937 @@
+//! The population of mining agents and their fleet, in struct-of-arrays form.
+//!
+//! # Layout
+//!
+//! - **Agents** (`agent_*` arrays): group, electricity price (after any
+//!   curtailment discount), cost factor `k = pue × 0.024 × (price − heat
+//!   credit)` (net energy cost per TH-day per J/TH), cash. Per group, the
+//!   agent ids sorted by `k` (investment buyers are a prefix of it).
+//! - **Holdings** (`h_*` arrays): the machines of one generation owned by one
+//!   agent, with their TH/s, cost per TH-day `c = j × k`, unit-weighted mean
+//!   delivery day and price paid. Further purchases of the same generation
+//!   are merged into the holding (mean delivery day and price weighted by
+//!   TH/s); lifetime retirement uses the mean delivery day, an approximation
+//!   that errs by at most half the span of an agent's purchases of one
+//!   generation.
+//! - **Holding lists**, one per (generation, group), with the holdings sorted
+//!   by `c` and prefix sums of effective TH/s and of effective TH/s × power
+//!   price. Each step the operating holdings of a list are the prefix with
+//!   `c < hashprice` (binary search), and all aggregates come from the prefix
+//!   sums: the work per step is O(lists × log holdings), independent of the
+//!   number of agents. Lists are re-sorted only when holdings are added,
+//!   topped up or removed.
+//! - **Agent books** are kept lazily: each list has difference arrays over
+//!   its positions; [`Population::settle`] adds the step's revenue per
+//!   effective TH/s and its length in days at the operating prefix's end in
+//!   O(1); the cash of the agents is brought up to date ("materialised") at
+//!   each review and before a list changes, in O(holdings of the list).
+//!
+//! # Timing
+//!
+//! Every step: deliveries due, the operate decision, aggregates. Every
+//! `review_interval_days` (and at the first step): books, retirements
+//! (lifetime, patience), investment, entry. Patience is checked against the
+//! highest hashprice of the reviews within the patience window, so it has the
+//! review interval's resolution.
+//!
+//! # Accounting
+//!
+//! Agents' cash: + revenue (pro rata to effective operating hashrate) −
+//! electricity + heat credit − other costs − hardware paid at order. Cash may
+//! become negative (losses on other costs); such agents do not invest. Group
+//! profit per step: revenue − electricity + heat credit − other costs −
+//! straight-line depreciation of installed hardware.
+//!
+//! Not modelled: a second-hand market (retired units are scrapped), exit of
+//! agents (an agent without hardware stays, with its cash).
+
+use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
+use super::decisions::{HashpriceExpectation, NpvCurve};
+use super::{
+    ElectricityPrice, Expectation, MarketView, MinersConfig, MinersError, StepOutcome,
+    KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
+};
+use std::collections::VecDeque;
+
+const NONE: u32 = u32::MAX;
+/// An entry round stops after this many consecutive rejected entrants.
+const ENTRY_REJECTIONS: u32 = 32;
+
+#[derive(Debug, Clone)]
+struct GroupRuntime {
+    electricity: ElectricityPrice,
+    share: f64,
+    pue: f64,
+    heat: f64,
+    availability: f64,
+    price_factor: f64,
+    capital: f64,
+    hurdle: f64,
+    patience_days: f64,
+    expectation: Expectation,
+    growth: f64,
+    other: f64,
+}
+
+impl GroupRuntime {
+    fn cost_factor(&self, usd_per_kwh: f64) -> f64 {
+        self.pue * KWH_PER_TH_DAY_PER_J_PER_TH * (usd_per_kwh - self.heat)
+    }
+}
+
+/// Holdings of one (generation, group), sorted by cost per TH-day.
+#[derive(Debug, Clone, Default)]
+struct HoldingList {
+    ids: Vec<u32>,
+    cost: Vec<f64>,
+    cum_eff: Vec<f64>,
+    cum_eff_price: Vec<f64>,
+    dirty: bool,
+    op: usize,
+    diff_rev: Vec<f64>,
+    diff_days: Vec<f64>,
+    accrued: bool,
+    elapsed_days: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Order {
+    agent: u32,
+    gen: u32,
+    th: f64,
+    paid_per_th: f64,
+    deliver_day: f64,
+}
+
+/// All agents of all groups and their machines. See the module documentation.
+#[derive(Debug, Clone)]
+pub struct Population {
+    catalogue: AsicCatalogue,
+    gen_names: Vec<String>,
+    gen_j: Vec<f64>,
+    gen_lifetime_days: Vec<f64>,
+    price_model: HardwarePriceModel,
+    groups: Vec<GroupRuntime>,
+    group_names: Vec<String>,
+    group_cum_share: Vec<f64>,
+
+    capacity_th_per_day: f64,
+    lag_days: f64,
+    free_entry: bool,
+    entry_capital: f64,
+    max_agents: usize,
+    review_days: f64,
+
+    agent_group: Vec<u32>,
+    agent_price: Vec<f64>,
+    agent_k: Vec<f64>,
+    agent_cash: Vec<f64>,
+    agent_last_holding: Vec<u32>,
+    group_sorted: Vec<Vec<u32>>,
+
+    h_agent: Vec<u32>,
+    h_gen: Vec<u32>,
+    h_th: Vec<f64>,
+    h_cost: Vec<f64>,
+    h_delivered_day: Vec<f64>,
+    h_paid_per_th: Vec<f64>,
+    h_alive: Vec<bool>,
+    free_holdings: Vec<u32>,
+    lists: Vec<HoldingList>,
+    orders: VecDeque<Order>,
+
+    installed_th_group: Vec<f64>,
+    amort_usd_per_day_group: Vec<f64>,
+
+    hashrate_by_gen: Vec<f64>,
+    group_profit: Vec<f64>,
+    group_op_eff: Vec<f64>,
+    group_cost: Vec<f64>,
+    op_eff_total: f64,
+    dt_days: f64,
+    capex_step: f64,
+
+    start_day: f64,
+    next_review_day: f64,
+    review_max_h: f64,
+    ring: Vec<f64>,
+    ring_pos: usize,
+    ring_count: usize,
+
+    curves: Vec<Option<NpvCurve>>,
+    prefix: Vec<usize>,
+    head: Vec<usize>,
+    head_npv: Vec<f64>,
+}
+
+impl Population {
+    /// Builds the agents and the initial fleet. The initial fleet is
+    /// calibrated so that its *operating* hashrate at the start hashprice is
+    /// `initial_hashrate_eh_s`, or `difficulty × 2^32 / target_spacing` when
+    /// that is absent, with each group holding its `share`. Each agent gets
+    /// an equal part of its group's hashrate, spread over the generations of
+    /// the vintage mix (released in the last `initial_fleet.years`, weight
+    /// `exp(−age / age_decay_years)`) that are profitable for it at the start
+    /// hashprice (if none is, the most efficient one of the mix); agents
+    /// with nothing profitable are off at the start. Initial machines count
+    /// as delivered halfway between their release and the start, bought at
+    /// the start price of their generation.
+    pub fn new<R: rand::Rng + ?Sized>(
+        cfg: &MinersConfig,
+        start: &MarketView,
+        rng: &mut R,
+    ) -> Result<Population, MinersError> {
+        cfg.check()?;
+        let catalogue = cfg.build_catalogue()?;
+        if !(start.difficulty.is_finite() && start.difficulty > 0.0) {
+            return Err(MinersError::BadStart(format!(
+                "difficulty must be finite and > 0, got {}",
+                start.difficulty
+            )));
+        }
+        if !(start.price_usd.is_finite() && start.price_usd >= 0.0) {
+            return Err(MinersError::BadStart(format!(
+                "price must be finite and >= 0, got {}",
+                start.price_usd
+            )));
+        }
+        if !(start.target_spacing_s.is_finite() && start.target_spacing_s > 0.0) {
+            return Err(MinersError::BadStart(format!(
+                "target spacing must be > 0, got {}",
+                start.target_spacing_s
+            )));
+        }
+        let n_gen = catalogue.len();
+        let n_grp = cfg.groups.len();
+        let gens = catalogue.generations();
+        let gen_names = gens.iter().map(|g| g.name.clone()).collect();
+        let gen_j: Vec<f64> = gens.iter().map(|g| g.j_per_th).collect();
+        let gen_lifetime_days = gens
+            .iter()
+            .map(|g| g.lifetime_years * DAYS_PER_YEAR)
+            .collect();
+        let groups: Vec<GroupRuntime> = cfg
+            .groups
+            .iter()
+            .map(|g| GroupRuntime {
+                electricity: g.electricity.clone(),
+                share: g.share,
+                pue: g.pue,
+                heat: g.heat_reuse_credit_usd_per_kwh,
+                availability: g.availability(),
+                price_factor: g.price_factor(),
+                capital: g.capital_usd,
+                hurdle: g.hurdle_rate_per_year,
+                patience_days: g.patience_days,
+                expectation: g.expectation,
+                growth: g.difficulty_growth_per_year,
+                other: g.other_cost_usd_per_th_day,
+            })
+            .collect();
+        let mut cum = 0.0;
+        let group_cum_share = groups
+            .iter()
+            .map(|g| {
+                cum += g.share;
+                cum
+            })
+            .collect();
+        let max_patience = groups.iter().map(|g| g.patience_days).fold(0.0, f64::max);
+        let ring_cap = (max_patience / cfg.review_interval_days).ceil() as usize + 1;
+        let start_day = start.date.days() as f64 - start.t_s / 86_400.0;
+        let now0 = start_day + start.t_s / 86_400.0;
+        let n_agents: usize = cfg.groups.iter().map(|g| g.agents).sum();
+
+        let mut pop = Population {
+            price_model: HardwarePriceModel::new(&cfg.hardware_price, n_gen),
+            gen_names,
+            gen_j,
+            gen_lifetime_days,
+            group_names: cfg.groups.iter().map(|g| g.name.clone()).collect(),
+            group_cum_share,
+            capacity_th_per_day: cfg.manufacturing_capacity_th_per_month / (DAYS_PER_YEAR / 12.0),
+            lag_days: cfg.delivery_lag_days,
+            free_entry: cfg.free_entry,
+            entry_capital: cfg.entry_agent_capital_usd,
+            max_agents: cfg.max_agents.max(n_agents),
+            review_days: cfg.review_interval_days,
+            agent_group: Vec::with_capacity(n_agents),
+            agent_price: Vec::with_capacity(n_agents),
+            agent_k: Vec::with_capacity(n_agents),
+            agent_cash: Vec::with_capacity(n_agents),
+            agent_last_holding: Vec::with_capacity(n_agents),
+            group_sorted: vec![Vec::new(); n_grp],
+            h_agent: Vec::new(),
+            h_gen: Vec::new(),
+            h_th: Vec::new(),
+            h_cost: Vec::new(),
+            h_delivered_day: Vec::new(),
+            h_paid_per_th: Vec::new(),
+            h_alive: Vec::new(),
+            free_holdings: Vec::new(),
+            lists: vec![HoldingList::default(); n_gen * n_grp],
+            orders: VecDeque::new(),
+            installed_th_group: vec![0.0; n_grp],
+            amort_usd_per_day_group: vec![0.0; n_grp],
+            hashrate_by_gen: vec![0.0; n_gen],
+            group_profit: vec![0.0; n_grp],
+            group_op_eff: vec![0.0; n_grp],
+            group_cost: vec![0.0; n_grp],
+            op_eff_total: 0.0,
+            dt_days: 0.0,
+            capex_step: 0.0,
+            start_day,
+            next_review_day: now0,
+            review_max_h: 0.0,
+            ring: vec![0.0; ring_cap],
+            ring_pos: 0,
+            ring_count: 0,
+            curves: vec![None; n_grp],
+            prefix: vec![0; n_grp],
+            head: vec![0; n_grp],
+            head_npv: vec![f64::NEG_INFINITY; n_grp],
+            groups,
+            catalogue,
+        };
+
+        // Agents.
+        for (k, g) in cfg.groups.iter().enumerate() {
+            for _ in 0..g.agents {
+                let p = g.electricity.draw(rng) * pop.groups[k].price_factor;
+                pop.push_agent(k, p, pop.groups[k].capital);
+            }
+        }
+
+        // Initial fleet.
+        let h0 = start.hashprice_usd_per_th_day();
+        pop.price_model.observe(&pop.catalogue, start.date, h0);
+        let target_th = match cfg.initial_hashrate_eh_s {
+            Some(eh) => eh * 1e6,
+            None => start.difficulty * TWO_POW_32 / start.target_spacing_s / 1e12,
+        };
+        let window_days = cfg.initial_fleet.years * DAYS_PER_YEAR;
+        let start_days = start.date.days() as f64;
+        let mut mix: Vec<(usize, f64)> = pop
+            .catalogue
+            .generations()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let age = start_days - g.release.days() as f64;
+                (age >= 0.0 && age < window_days).then(|| {
+                    (
+                        i,
+                        (-age / DAYS_PER_YEAR / cfg.initial_fleet.age_decay_years).exp(),
+                    )
+                })
+            })
+            .collect();
+        if mix.is_empty() {
+            match pop.catalogue.best_available(start.date) {
+                Some(g) => mix.push((g, 1.0)),
+                None => return Err(MinersError::NoGenerationAtStart(start.date)),
+            }
+        }
+        let best_in_mix = mix
+            .iter()
+            .min_by(|a, b| pop.gen_j[a.0].total_cmp(&pop.gen_j[b.0]))
+            .map(|x| x.0)
+            .expect("mix is not empty");
+        for k in 0..n_grp {
+            let members = pop.group_sorted[k].clone();
+            let n_prof = members
+                .iter()
+                .filter(|&&a| {
+                    mix.iter()
+                        .any(|&(g, _)| pop.gen_j[g] * pop.agent_k[a as usize] < h0)
+                })
+                .count();
+            let scale = if n_prof > 0 {
+                members.len() as f64 / n_prof as f64
+            } else {
+                1.0
+            };
+            let avail = pop.groups[k].availability;
+            let per_agent =
+                pop.groups[k].share * target_th / (avail * members.len() as f64) * scale;
+            for &a in &members {
+                let a = a as usize;
+                let ka = pop.agent_k[a];
+                let gj = &pop.gen_j;
+                let prof = |g: usize| gj[g] * ka < h0;
+                let any = mix.iter().any(|&(g, _)| prof(g));
+                let w_sum: f64 = mix
+                    .iter()
+                    .filter(|&&(g, _)| if any { prof(g) } else { g == best_in_mix })
+                    .map(|x| x.1)
+                    .sum();
+                let chosen: Vec<(usize, f64)> = mix
+                    .iter()
+                    .copied()
+                    .filter(|&(g, _)| if any { prof(g) } else { g == best_in_mix })
+                    .collect();
+                for (g, w) in chosen {
+                    let rel = pop.catalogue.generations()[g].release.days() as f64;
+                    let delivered = rel + 0.5 * (start_days - rel);
+                    let paid = pop.price_model.price_usd_per_th(&pop.catalogue, g, h0);
+                    pop.add_holding(a, g, per_agent * w / w_sum, paid, delivered);
+                }
+            }
+        }
+        for l in 0..pop.lists.len() {
+            if pop.lists[l].dirty {
+                pop.rebuild(l);
+            }
+        }
+        Ok(pop)
+    }
+
+    fn push_agent(&mut self, group: usize, usd_per_kwh: f64, cash: f64) -> usize {
+        let id = self.agent_group.len();
+        let k = self.groups[group].cost_factor(usd_per_kwh);
+        self.agent_group.push(group as u32);
+        self.agent_price.push(usd_per_kwh);
+        self.agent_k.push(k);
+        self.agent_cash.push(cash);
+        self.agent_last_holding.push(NONE);
+        let ks = &self.agent_k;
+        let sorted = &mut self.group_sorted[group];
+        let pos = sorted.partition_point(|&b| ks[b as usize] < k);
+        sorted.insert(pos, id as u32);
+        id
+    }
+
+    fn list_index(&self, gen: usize, group: usize) -> usize {
+        gen * self.groups.len() + group
+    }
+
+    /// Brings the cash of the agents of list `l` up to date.
+    fn materialize(&mut self, l: usize) {
+        let k = l % self.groups.len();
+        let avail = self.groups[k].availability;
+        let other = self.groups[k].other;
+        let list = &mut self.lists[l];
+        if !list.accrued && (list.elapsed_days == 0.0 || other == 0.0) {
+            list.elapsed_days = 0.0;
+            return;
+        }
+        let n = list.cost.len();
+        let elapsed = list.elapsed_days;
+        let (mut acc_r, mut acc_d) = (0.0, 0.0);
+        for p in (0..n).rev() {
+            acc_r += list.diff_rev[p + 1];
+            acc_d += list.diff_days[p + 1];
+            let id = list.ids[p] as usize;
+            let th = self.h_th[id];
+            self.agent_cash[self.h_agent[id] as usize] +=
+                th * avail * (acc_r - list.cost[p] * acc_d) - other * th * elapsed;
+        }
+        list.diff_rev.iter_mut().for_each(|x| *x = 0.0);
+        list.diff_days.iter_mut().for_each(|x| *x = 0.0);
+        list.accrued = false;
+        list.elapsed_days = 0.0;
+    }
+
+    /// Re-sorts list `l` and recomputes its prefix sums (after materialising).
+    fn rebuild(&mut self, l: usize) {
+        let k = l % self.groups.len();
+        let avail = self.groups[k].availability;
+        let list = &mut self.lists[l];
+        let (h_cost, h_th, h_agent, agent_price) =
+            (&self.h_cost, &self.h_th, &self.h_agent, &self.agent_price);
+        list.ids.sort_unstable_by(|&a, &b| {
+            h_cost[a as usize]
+                .total_cmp(&h_cost[b as usize])
+                .then(a.cmp(&b))
+        });
+        list.cost.clear();
+        list.cum_eff.clear();
+        list.cum_eff_price.clear();
+        list.cum_eff.push(0.0);
+        list.cum_eff_price.push(0.0);
+        let (mut e, mut ep) = (0.0, 0.0);
+        for &id in &list.ids {
+            let id = id as usize;
+            let eff = h_th[id] * avail;
+            e += eff;
+            ep += eff * agent_price[h_agent[id] as usize];
+            list.cost.push(h_cost[id]);
+            list.cum_eff.push(e);
+            list.cum_eff_price.push(ep);
+        }
+        let n = list.ids.len();
+        list.diff_rev.clear();
+        list.diff_rev.resize(n + 1, 0.0);
+        list.diff_days.clear();
+        list.diff_days.resize(n + 1, 0.0);
+        list.op = list.op.min(n);
+        list.dirty = false;
+    }
+
+    /// Adds machines to an agent's holding of `gen` (new holding or top-up).
+    fn add_holding(
+        &mut self,
+        agent: usize,
+        gen: usize,
+        th: f64,
+        paid_per_th: f64,
+        delivered_day: f64,
+    ) {
+        if !(th > 0.0 && th.is_finite()) {
+            return;
+        }
+        let group = self.agent_group[agent] as usize;
+        let l = self.list_index(gen, group);
+        self.materialize(l);
+        let last = self.agent_last_holding[agent];
+        if last != NONE && self.h_alive[last as usize] && self.h_gen[last as usize] == gen as u32 {
+            let i = last as usize;
+            let old = self.h_th[i];
+            let new = old + th;
+            self.h_delivered_day[i] = (old * self.h_delivered_day[i] + th * delivered_day) / new;
+            self.h_paid_per_th[i] = (old * self.h_paid_per_th[i] + th * paid_per_th) / new;
+            self.h_th[i] = new;
+        } else {
+            let cost = self.gen_j[gen] * self.agent_k[agent];
+            let id = match self.free_holdings.pop() {
+                Some(id) => {
+                    let i = id as usize;
+                    self.h_agent[i] = agent as u32;
+                    self.h_gen[i] = gen as u32;
+                    self.h_th[i] = th;
+                    self.h_cost[i] = cost;
+                    self.h_delivered_day[i] = delivered_day;
+                    self.h_paid_per_th[i] = paid_per_th;
+                    self.h_alive[i] = true;
+                    id
+                }
+                None => {
+                    self.h_agent.push(agent as u32);
+                    self.h_gen.push(gen as u32);
+                    self.h_th.push(th);
+                    self.h_cost.push(cost);
+                    self.h_delivered_day.push(delivered_day);
+                    self.h_paid_per_th.push(paid_per_th);
+                    self.h_alive.push(true);
+                    (self.h_agent.len() - 1) as u32
+                }
+            };
+            self.lists[l].ids.push(id);
+            self.agent_last_holding[agent] = id;
+        }
+        self.lists[l].dirty = true;
+        self.installed_th_group[group] += th;
+        self.amort_usd_per_day_group[group] += th * paid_per_th / self.gen_lifetime_days[gen];
+    }
+
+    fn now_day(&self, view: &MarketView) -> f64 {
+        self.start_day + view.t_s / 86_400.0
+    }
+
+    fn deliver_due(&mut self, now: f64) {
+        while let Some(o) = self.orders.front().copied() {
+            if o.deliver_day > now + 1e-9 {
+                break;
+            }
+            self.orders.pop_front();
+            self.add_holding(
+                o.agent as usize,
+                o.gen as usize,
+                o.th,
+                o.paid_per_th,
+                o.deliver_day,
+            );
+        }
+    }
+
+    /// Decides for this step: deliveries, (at review times) retirements,
+    /// purchases and entry, then which holdings run. Returns the step's
+    /// aggregates. Allocates only when vectors grow (new agents, holdings,
+    /// orders).
+    pub fn step<R: rand::Rng + ?Sized>(&mut self, view: &MarketView, rng: &mut R) -> StepOutcome {
+        let h = view.hashprice_usd_per_th_day();
+        let now = self.now_day(view);
+        let dt = if view.dt_s.is_finite() {
+            view.dt_s.max(0.0) / 86_400.0
+        } else {
+            0.0
+        };
+        self.dt_days = dt;
+        self.capex_step = 0.0;
+        self.price_model.observe(&self.catalogue, view.date, h);
+        self.review_max_h = self.review_max_h.max(h);
+
+        self.deliver_due(now);
+        if now + 1e-9 >= self.next_review_day {
+            self.review(view, h, now, rng);
+            self.next_review_day = now + self.review_days;
+            self.deliver_due(now);
+        }
+        for l in 0..self.lists.len() {
+            if self.lists[l].dirty {
+                self.rebuild(l);
+            }
+        }
+
+        // Operate: per list, the prefix with cost < hashprice.
+        let n_grp = self.groups.len();
+        self.hashrate_by_gen.iter_mut().for_each(|x| *x = 0.0);
+        self.group_op_eff.iter_mut().for_each(|x| *x = 0.0);
+        self.group_cost.iter_mut().for_each(|x| *x = 0.0);
+        let mut out = StepOutcome::default();
+        let (mut op_eff, mut asic_w, mut marginal) = (0.0, 0.0, f64::NEG_INFINITY);
+        let (mut energy_day, mut heat_day) = (0.0, 0.0);
+        for (l, list) in self.lists.iter_mut().enumerate() {
+            if list.cost.is_empty() {
+                list.op = 0;
+                continue;
+            }
+            let m = list.cost.partition_point(|&c| c < h);
+            list.op = m;
+            if m == 0 {
+                continue;
+            }
+            let (g, k) = (l / n_grp, l % n_grp);
+            let grp = &self.groups[k];
+            let eff = list.cum_eff[m];
+            let jp = self.gen_j[g] * grp.pue;
+            let e = jp * KWH_PER_TH_DAY_PER_J_PER_TH * list.cum_eff_price[m];
+            let ht = jp * KWH_PER_TH_DAY_PER_J_PER_TH * grp.heat * eff;
+            energy_day += e;
+            heat_day += ht;
+            out.power_w += jp * eff;
+            asic_w += self.gen_j[g] * eff;
+            op_eff += eff;
+            self.group_op_eff[k] += eff;
+            self.group_cost[k] += (e - ht) * dt;
+            self.hashrate_by_gen[g] += eff * 1e12;
+            marginal = marginal.max(list.cost[m - 1]);
+        }
+        let mut installed = 0.0;
+        let mut other_day = 0.0;
+        let mut amort_day = 0.0;
+        for k in 0..n_grp {
+            let o = self.groups[k].other * self.installed_th_group[k];
+            other_day += o;
+            amort_day += self.amort_usd_per_day_group[k];
+            installed += self.installed_th_group[k];
+            self.group_cost[k] += (o + self.amort_usd_per_day_group[k]) * dt;
+        }
+        self.op_eff_total = op_eff;
+        out.hashrate_hs = op_eff * 1e12;
+        out.installed_hashrate_hs = installed * 1e12;
+        out.energy_cost_usd = energy_day * dt;
+        out.heat_credit_usd = heat_day * dt;
+        out.capex_usd = self.capex_step;
+        out.amortised_capex_usd = amort_day * dt;
+        out.other_cost_usd = other_day * dt;
+        out.switched_off_share = if installed > 0.0 {
+            (1.0 - op_eff / installed).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        out.marginal_energy_cost_usd_per_th_day = if marginal.is_finite() { marginal } else { 0.0 };
+        out.hardware_cost_usd_per_th = self.catalogue.best_available(view.date).map_or(0.0, |g| {
+            self.price_model.price_usd_per_th(&self.catalogue, g, h)
+        });
+        out.fleet_j_per_th = if op_eff > 0.0 { asic_w / op_eff } else { 0.0 };
+        out
+    }
+
+    /// Books, retirements, investment and entry.
+    fn review<R: rand::Rng + ?Sized>(&mut self, view: &MarketView, h: f64, now: f64, rng: &mut R) {
+        for l in 0..self.lists.len() {
+            self.materialize(l);
+        }
+        // Patience window: highest hashprice per review.
+        let cap = self.ring.len();
+        self.ring[self.ring_pos] = self.review_max_h;
+        self.ring_pos = (self.ring_pos + 1) % cap;
+        self.ring_count = (self.ring_count + 1).min(cap);
+        self.review_max_h = 0.0;
+        self.retire(now);
+        self.invest(view, h, now, rng);
+    }
+
+    fn window_max(&self, patience_days: f64) -> Option<f64> {
+        let n = ((patience_days / self.review_days).ceil() as usize).clamp(1, self.ring.len());
+        if self.ring_count < n {
+            return None;
+        }
+        let cap = self.ring.len();
+        Some(
+            (1..=n)
+                .map(|i| self.ring[(self.ring_pos + cap - i) % cap])
+                .fold(0.0, f64::max),
+        )
+    }
+
+    fn retire(&mut self, now: f64) {
+        let n_grp = self.groups.len();
+        for l in 0..self.lists.len() {
+            if self.lists[l].ids.is_empty() {
+                continue;
+            }
+            let (g, k) = (l / n_grp, l % n_grp);
+            let patience = self.groups[k].patience_days;
+            let wmax = self.window_max(patience);
+            let life = self.gen_lifetime_days[g];
+            let mut ids = std::mem::take(&mut self.lists[l].ids);
+            let before = ids.len();
+            ids.retain(|&id| {
+                let i = id as usize;
+                let age = now - self.h_delivered_day[i];
+                let idle = wmax.is_some_and(|w| self.h_cost[i] >= w) && age >= patience;
+                if age >= life || idle {
+                    self.h_alive[i] = false;
+                    self.installed_th_group[k] -= self.h_th[i];
+                    self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
+                    self.free_holdings.push(id);
+                    false
+                } else {
+                    true
+                }
+            });
+            if ids.len() != before {
+                self.lists[l].dirty = true;
+                if ids.is_empty() {
+                    // Guard against rounding residue.
+                    let any_left = self
+                        .lists
+                        .iter()
+                        .enumerate()
+                        .any(|(m, x)| m % n_grp == k && m != l && !x.ids.is_empty());
+                    if !any_left {
+                        self.installed_th_group[k] = 0.0;
+                        self.amort_usd_per_day_group[k] = 0.0;
+                    }
+                }
+            }
+            self.lists[l].ids = ids;
+        }
+    }
+
+    fn invest<R: rand::Rng + ?Sized>(&mut self, view: &MarketView, h: f64, now: f64, rng: &mut R) {
+        let Some(g) = self.catalogue.best_available(view.date) else {
+            return;
+        };
+        let price = self.price_model.price_usd_per_th(&self.catalogue, g, h);
+        let unit_th = self.catalogue.generations()[g].th_per_unit;
+        let unit_price = price * unit_th;
+        if !(unit_price > 0.0 && unit_price.is_finite()) {
+            return;
+        }
+        let cap_units_f = (self.capacity_th_per_day * self.review_days / unit_th).floor();
+        let mut cap_units = if cap_units_f >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            cap_units_f as u64
+        };
+        if cap_units == 0 {
+            return;
+        }
+        let life = self.gen_lifetime_days[g];
+        let j = self.gen_j[g];
+        // Buyers of a group are the prefix of its agents (sorted by cost
+        // factor) with NPV > 0, in decreasing NPV. Capacity goes to the
+        // highest NPV first: a merge over the groups' prefixes that computes
+        // NPVs only for agents actually served (skipping agents whose cash
+        // does not buy one unit).
+        for k in 0..self.groups.len() {
+            let grp = &self.groups[k];
+            let exp = HashpriceExpectation::from_view(view, grp.expectation, grp.growth);
+            let curve = NpvCurve::new(
+                &exp,
+                grp.hurdle,
+                life,
+                self.lag_days,
+                j,
+                grp.availability,
+                grp.other,
+                price,
+            );
+            self.curves[k] = Some(curve);
+            let agent_k = &self.agent_k;
+            self.prefix[k] = self.group_sorted[k]
+                .partition_point(|&a| curve.npv_per_th(agent_k[a as usize]) > 0.0);
+            self.head[k] = 0;
+            self.advance_head(k, unit_price);
+        }
+        while cap_units > 0 {
+            let mut best = None;
+            let mut best_npv = 0.0;
+            for k in 0..self.groups.len() {
+                if self.head[k] < self.prefix[k] && (best.is_none() || self.head_npv[k] > best_npv)
+                {
+                    best = Some(k);
+                    best_npv = self.head_npv[k];
+                }
+            }
+            let Some(k) = best else { break };
+            let a = self.group_sorted[k][self.head[k]] as usize;
+            let units = ((self.agent_cash[a] / unit_price)
+                .floor()
+                .min(u64::MAX as f64 / 2.0) as u64)
+                .min(cap_units);
+            if units > 0 {
+                self.place_order(a, g, units, unit_th, price, now);
+                cap_units -= units;
+            }
+            self.head[k] += 1;
+            self.advance_head(k, unit_price);
+        }
+
+        if !self.free_entry {
+            return;
+        }
+        let mut rejections = 0;
+        while self.agent_group.len() < self.max_agents
+            && cap_units > 0
+            && rejections < ENTRY_REJECTIONS
+        {
+            use rand::RngExt;
+            let u: f64 = rng.random();
+            let k = self
+                .group_cum_share
+                .iter()
+                .position(|&c| u < c)
+                .unwrap_or(self.groups.len() - 1);
+            let grp = &self.groups[k];
+            let p = grp.electricity.draw(rng) * grp.price_factor;
+            let kk = grp.cost_factor(p);
+            let npv = self.curves[k].map_or(f64::NEG_INFINITY, |c| c.npv_per_th(kk));
+            let units = ((self.entry_capital / unit_price)
+                .floor()
+                .min(u64::MAX as f64 / 2.0) as u64)
+                .min(cap_units);
+            if npv > 0.0 && units >= 1 {
+                let a = self.push_agent(k, p, self.entry_capital);
+                self.place_order(a, g, units, unit_th, price, now);
+                cap_units -= units;
+                rejections = 0;
+            } else {
+                rejections += 1;
+            }
+        }
+    }
+
+    /// Moves group `k`'s buyer head past agents that cannot pay for one
+    /// unit and caches the NPV per TH/s of the agent there.
+    fn advance_head(&mut self, k: usize, unit_price: f64) {
+        let sorted = &self.group_sorted[k];
+        let mut h = self.head[k];
+        while h < self.prefix[k] && self.agent_cash[sorted[h] as usize] < unit_price {
+            h += 1;
+        }
+        self.head[k] = h;
+        self.head_npv[k] = match (h < self.prefix[k], self.curves[k]) {
+            (true, Some(c)) => c.npv_per_th(self.agent_k[sorted[h] as usize]),
+            _ => f64::NEG_INFINITY,
+        };
+    }
+
+    fn place_order(
+        &mut self,
+        agent: usize,
+        gen: usize,
+        units: u64,
+        unit_th: f64,
+        price: f64,
+        now: f64,
+    ) {
+        let th = units as f64 * unit_th;
+        let cost = th * price;
+        self.agent_cash[agent] -= cost;
+        self.capex_step += cost;
+        self.orders.push_back(Order {
+            agent: agent as u32,
+            gen: gen as u32,
+            th,
+            paid_per_th: price,
+            deliver_day: now + self.lag_days,
+        });
+    }
+
+    /// After blocks are drawn: shares the realised reward of the step (USD)
+    /// pro rata to effective operating hashrate, books it to the agents
+    /// (lazily) and sets the groups' profit of the step.
+    pub fn settle(&mut self, realized_reward_usd: f64) {
+        let r = if realized_reward_usd.is_finite() {
+            realized_reward_usd.max(0.0)
+        } else {
+            0.0
+        };
+        let rho = if self.op_eff_total > 0.0 {
+            r / self.op_eff_total
+        } else {
+            0.0
+        };
+        let dt = self.dt_days;
+        for list in &mut self.lists {
+            if list.cost.is_empty() {
+                continue;
+            }
+            if list.op > 0 {
+                list.diff_rev[list.op] += rho;
+                list.diff_days[list.op] += dt;
+                list.accrued = true;
+            }
+            list.elapsed_days += dt;
+        }
+        for k in 0..self.groups.len() {
+            self.group_profit[k] = rho * self.group_op_eff[k] - self.group_cost[k];
+        }
+    }
+
+    /// Names of the generations (catalogue and future), in catalogue order.
+    pub fn generation_names(&self) -> &[String] {
+        &self.gen_names
+    }
+
+    /// Operating (effective) hashrate per generation in the last step, H/s.
+    pub fn hashrate_by_generation_hs(&self) -> &[f64] {
+        &self.hashrate_by_gen
+    }
+
+    /// Names of the groups.
+    pub fn group_names(&self) -> &[String] {
+        &self.group_names
+    }
+
+    /// Profit per group in the last settled step, USD (revenue − electricity
+    /// + heat credit − other costs − depreciation).
+    pub fn group_profit_usd(&self) -> &[f64] {
+        &self.group_profit
+    }
+
+    /// Number of agents (initial and entered).
+    pub fn agent_count(&self) -> usize {
+        self.agent_group.len()
+    }
+
+    /// The run's catalogue.
+    pub fn catalogue(&self) -> &AsicCatalogue {
+        &self.catalogue
+    }
+
+    /// Cash per agent, USD, as of the last review (books are brought up to
+    /// date at reviews).
+    pub fn agent_cash_usd(&self) -> &[f64] {
+        &self.agent_cash
+    }
+
+    /// Electricity price per agent (after any curtailment discount), USD/kWh.
+    pub fn agent_power_price_usd_per_kwh(&self) -> &[f64] {
+        &self.agent_price
+    }
+
+    /// Hashrate ordered but not yet delivered, TH/s.
+    pub fn pending_orders_th(&self) -> f64 {
+        self.orders.iter().map(|o| o.th).sum()
+    }
+
+    /// Number of live holdings (agent × generation).
+    pub fn holding_count(&self) -> usize {
+        self.lists.iter().map(|l| l.ids.len()).sum()
+    }
+}
