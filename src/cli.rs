@@ -102,8 +102,13 @@ fn prepare(path: &Path, scenario: Scenario) -> Result<PreparedScenario, Failure>
 pub fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Report { dir } => {
-            let files = crate::report::build_report(&dir).map_err(|e| Failure::Input(e.to_string()))?;
-            println!("report: {} ({} files)", dir.join("report.html").display(), files.len());
+            let files =
+                crate::report::build_report(&dir).map_err(|e| Failure::Input(e.to_string()))?;
+            println!(
+                "report: {} ({} files)",
+                dir.join("report.html").display(),
+                files.len()
+            );
             Ok(())
         }
         Command::Check { scenario } => {

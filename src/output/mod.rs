@@ -219,7 +219,10 @@ pub fn write_fleet_csv(path: &Path, run: &crate::engine::RunResult) -> io::Resul
         csv.write_record(&header)?;
         for (s, rec) in run.records.iter().enumerate() {
             let mut row = vec![s.to_string(), rec.date.to_string()];
-            let values = run.hashrate_by_generation.get(s * g..(s + 1) * g).unwrap_or(&[]);
+            let values = run
+                .hashrate_by_generation
+                .get(s * g..(s + 1) * g)
+                .unwrap_or(&[]);
             row.extend(values.iter().map(|h| (h / 1e18).to_string()));
             csv.write_record(&row)?;
         }

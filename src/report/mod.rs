@@ -16,7 +16,8 @@ use tables::{BandTable, MetricBands, Table, TableError};
 /// The seed discussion's claim: miners spend about 0.8 × the block reward.
 pub const SEED_SPEND_RATIO: f64 = 0.8;
 /// Reference energy figures quoted in the seed discussion, TWh per year.
-pub const REFERENCE_TWH: [(&str, f64); 2] = [("banking 650 TWh", 650.0), ("gold mining 132 TWh", 132.0)];
+pub const REFERENCE_TWH: [(&str, f64); 2] =
+    [("banking 650 TWh", 650.0), ("gold mining 132 TWh", 132.0)];
 /// Bitcoin's share of world electricity quoted in the seed (2021).
 pub const SEED_WORLD_SHARE: f64 = 0.007;
 
@@ -100,7 +101,11 @@ impl ReportInputs {
         let years = bands
             .dates
             .iter()
-            .map(|d| d.parse::<Date>().map(|d| d.year_fraction()).unwrap_or(f64::NAN))
+            .map(|d| {
+                d.parse::<Date>()
+                    .map(|d| d.year_fraction())
+                    .unwrap_or(f64::NAN)
+            })
             .collect();
         let step_days = summary["step_days"].as_f64().unwrap_or(1.0);
         Ok(ReportInputs {
@@ -164,7 +169,14 @@ fn line(label: &str, y: Vec<f64>, color: usize) -> Series {
     }
 }
 
-fn panel(y_label: &str, log_y: bool, series: Vec<Series>, ref_lines: Vec<RefLine>) -> Panel {
+/// A panel; only its first series' bands get legend entries (the band
+/// shading means the same for every series).
+fn panel(y_label: &str, log_y: bool, mut series: Vec<Series>, ref_lines: Vec<RefLine>) -> Panel {
+    for s in series.iter_mut().skip(1) {
+        for b in &mut s.bands {
+            b.label.clear();
+        }
+    }
     Panel {
         y_label: y_label.into(),
         log_y,
@@ -177,7 +189,10 @@ fn panel(y_label: &str, log_y: bool, series: Vec<Series>, ref_lines: Vec<RefLine
 /// Builds every chart the inputs support.
 pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
     let runs = inp.runs_count();
-    let name = inp.summary["scenario"].as_str().unwrap_or("scenario").to_string();
+    let name = inp.summary["scenario"]
+        .as_str()
+        .unwrap_or("scenario")
+        .to_string();
     let per_day = 1.0 / inp.step_days;
     let b = |m: &str| inp.bands.metric(m).cloned().unwrap_or_default();
     let band_note = if runs > 1 {
@@ -189,9 +204,12 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
         title,
         x_label: "year".into(),
         x: inp.years.clone(),
+        size: chart::ChartSize {
+            width: 1280,
+            height: 400 + 300 * panels.len() as u32,
+        },
         panels,
         vlines,
-        ..Default::default()
     };
     let mut out = Vec::new();
 
@@ -332,7 +350,13 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
     fleet_panels.push(panel(
         "installed hashrate switched off",
         false,
-        vec![banded("share switched off", &b("switched_off_share"), 1.0, 3, runs)],
+        vec![banded(
+            "share switched off",
+            &b("switched_off_share"),
+            1.0,
+            3,
+            runs,
+        )],
         Vec::new(),
     ));
     out.push(ReportChart {
@@ -448,16 +472,22 @@ pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     }
     let html = report_html(&inputs, &charts, dir)?;
     let path = dir.join("report.html");
-    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| ReportError::Io {
-        path,
-        message: e.to_string(),
+    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| {
+        ReportError::Io {
+            path,
+            message: e.to_string(),
+        }
     })?;
     files.push("report.html".into());
     Ok(files)
 }
 
 /// The self-contained HTML report.
-pub fn report_html(inp: &ReportInputs, charts: &[ReportChart], dir: &Path) -> Result<String, ReportError> {
+pub fn report_html(
+    inp: &ReportInputs,
+    charts: &[ReportChart],
+    dir: &Path,
+) -> Result<String, ReportError> {
     let s = &inp.summary;
     let name = s["scenario"].as_str().unwrap_or("scenario");
     let mut h = String::new();
@@ -471,13 +501,29 @@ pub fn report_html(inp: &ReportInputs, charts: &[ReportChart], dir: &Path) -> Re
         let _ = writeln!(h, "<p>{}</p>", esc(d));
     }
     let _ = writeln!(h, "<h2>Key parameters</h2><table>");
-    for key in ["start_date", "end_date", "step_days", "runs", "seed", "equilibrium_window_years", "world_electricity_twh_per_year"] {
-        let _ = writeln!(h, "<tr><td>{key}</td><td>{}</td></tr>", esc(&s[key].to_string()));
+    for key in [
+        "start_date",
+        "end_date",
+        "step_days",
+        "runs",
+        "seed",
+        "equilibrium_window_years",
+        "world_electricity_twh_per_year",
+    ] {
+        let _ = writeln!(
+            h,
+            "<tr><td>{key}</td><td>{}</td></tr>",
+            esc(&s[key].to_string())
+        );
     }
     if let Some(cfg) = s.get("config") {
         for key in ["price", "fees", "hash_supply", "chain"] {
             if let Some(v) = cfg.get(key).filter(|v| !v.is_null()) {
-                let _ = writeln!(h, "<tr><td>{key}</td><td style=\"text-align:left\"><code>{}</code></td></tr>", esc(&v.to_string()));
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{key}</td><td style=\"text-align:left\"><code>{}</code></td></tr>",
+                    esc(&v.to_string())
+                );
             }
         }
     }
@@ -489,7 +535,9 @@ pub fn report_html(inp: &ReportInputs, charts: &[ReportChart], dir: &Path) -> Re
     if let Some(metrics) = s["metrics"].as_object() {
         for (k, m) in metrics {
             let ci = match (m.get("mean_ci95_low"), m.get("mean_ci95_high")) {
-                (Some(lo), Some(hi)) if lo.is_number() => format!("{} – {}", fmt_num(lo), fmt_num(hi)),
+                (Some(lo), Some(hi)) if lo.is_number() => {
+                    format!("{} – {}", fmt_num(lo), fmt_num(hi))
+                }
                 _ => "–".into(),
             };
             let _ = writeln!(

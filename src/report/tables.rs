@@ -40,7 +40,11 @@ impl Table {
             let rec = rec.map_err(|e| bad(path, e.to_string()))?;
             rows.push(rec.iter().map(str::to_string).collect());
         }
-        let index = columns.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
+        let index = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect();
         Ok(Table {
             columns,
             rows,
@@ -67,7 +71,11 @@ impl Table {
     /// A column as text.
     pub fn text(&self, column: &str) -> Vec<String> {
         match self.index.get(column) {
-            Some(&i) => self.rows.iter().map(|r| r.get(i).cloned().unwrap_or_default()).collect(),
+            Some(&i) => self
+                .rows
+                .iter()
+                .map(|r| r.get(i).cloned().unwrap_or_default())
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -94,7 +102,9 @@ pub struct BandTable {
 impl BandTable {
     pub fn read(path: &Path) -> Result<BandTable, TableError> {
         let t = Table::read(path)?;
-        for c in ["step", "date", "metric", "mean", "p5", "p25", "p50", "p75", "p95"] {
+        for c in [
+            "step", "date", "metric", "mean", "p5", "p25", "p50", "p75", "p95",
+        ] {
             if !t.has(c) {
                 return Err(bad(path, format!("missing column {c}")));
             }
@@ -117,9 +127,16 @@ impl BandTable {
                 out.dates.push(dates[i].clone());
             }
             let m = out.metrics.entry(names[i].clone()).or_default();
-            for (k, v) in [&mut m.mean, &mut m.p5, &mut m.p25, &mut m.p50, &mut m.p75, &mut m.p95]
-                .into_iter()
-                .enumerate()
+            for (k, v) in [
+                &mut m.mean,
+                &mut m.p5,
+                &mut m.p25,
+                &mut m.p50,
+                &mut m.p75,
+                &mut m.p95,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 v.push(cols[k][i]);
             }
