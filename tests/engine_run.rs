@@ -70,7 +70,7 @@ fn check_invariants(r: &RunResult, chain: &ChainParams, start_height: u64) {
         let f = t.new_difficulty / t.old_difficulty;
         // Compact encoding keeps 3 mantissa bytes: 2^-15 relative slack.
         assert!(
-            f <= 4.0 * (1.0 + 3.1e-5) && f >= 0.25 * (1.0 - 3.1e-5),
+            (0.25 * (1.0 - 3.1e-5)..=4.0 * (1.0 + 3.1e-5)).contains(&f),
             "factor {f}"
         );
     }

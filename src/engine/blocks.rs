@@ -282,7 +282,7 @@ impl ChainClock {
 /// scenario (they mean more than 10^18 blocks in one step); they are
 /// reported as "at least `k`", which is all the caller needs then.
 fn sample_poisson<R: Rng + ?Sized>(mean: f64, k: u64, rng: &mut R) -> u64 {
-    if !(mean > 0.0) {
+    if mean.is_nan() || mean <= 0.0 {
         return 0;
     }
     if mean > 1e18 {

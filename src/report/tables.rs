@@ -119,7 +119,7 @@ impl BandTable {
         let mut out = BandTable::default();
         for i in 0..t.rows.len() {
             let s = steps[i];
-            if !(s >= 0.0) {
+            if s.is_nan() || s < 0.0 {
                 return Err(bad(path, format!("row {}: bad step", i + 2)));
             }
             let s = s as usize;
