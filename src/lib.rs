@@ -12,3 +12,4 @@ pub mod miners;
 pub mod output;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
