@@ -15,6 +15,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub mod partial;
 
 /// Runs folded together per parallel chunk; any value gives the same
 /// results, this one bounds memory at a few dozen runs in flight.
@@ -185,39 +188,221 @@ pub fn run_batch(
     keep_runs: u64,
     on_run_done: &(dyn Fn() + Sync),
 ) -> Result<BatchResult, EngineError> {
-    let seed = prepared.scenario.seed;
-    let mut result = BatchResult {
-        runs: runs.clone(),
-        rows: Vec::with_capacity((runs.end - runs.start) as usize),
-        bands: Bands::default(),
-        kept: Vec::new(),
+    let layout = JobLayout {
+        points: 1,
+        runs_per_point: runs.end,
     };
-    let mut chunk_start = runs.start;
-    while chunk_start < runs.end {
-        let chunk_end = (chunk_start + CHUNK_RUNS).min(runs.end);
+    let keep = runs.start..runs.start.saturating_add(keep_runs).min(runs.end);
+    let mut kept = Vec::new();
+    let mut agg = JobsAggregate::starting_at(runs.start);
+    let outcome = run_chunks(
+        std::slice::from_ref(prepared),
+        layout,
+        runs.end,
+        &mut agg,
+        &mut kept,
+        keep,
+        on_run_done,
+        &AtomicBool::new(false),
+        &mut |_| Ok::<(), EngineError>(()),
+    )?;
+    debug_assert_eq!(outcome, ChunksOutcome::Finished);
+    Ok(BatchResult {
+        runs,
+        rows: agg.rows.into_iter().map(JobRow::into_run_row).collect(),
+        bands: agg.bands,
+        kept,
+    })
+}
+
+/// Bits the point index is shifted by in a run's stream number.
+pub const POINT_STREAM_SHIFT: u32 = 32;
+
+/// The ChaCha8 stream of run `run` of sweep point `point`:
+/// `point · 2^32 + run`. A plain batch is point 0, so its run `i` uses
+/// stream `i`. Runs per point are at most 10^6 < 2^32, so streams never
+/// collide.
+pub fn stream_index(point: u64, run: u64) -> u64 {
+    (point << POINT_STREAM_SHIFT) + run
+}
+
+/// The random generator of run `run` of point `point`.
+pub fn point_run_rng(seed: u64, point: u64, run: u64) -> ChaCha8Rng {
+    run_rng(seed, stream_index(point, run))
+}
+
+/// The work of a batch or sweep as one list of jobs: job
+/// `j = point · runs_per_point + run`. Shards and checkpoints are
+/// contiguous slices of this list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JobLayout {
+    /// Sweep points (1 for a plain batch).
+    pub points: u64,
+    /// Monte Carlo runs per point.
+    pub runs_per_point: u64,
+}
+
+impl JobLayout {
+    /// Number of jobs.
+    pub fn jobs(&self) -> u64 {
+        self.points.saturating_mul(self.runs_per_point)
+    }
+
+    /// `(point, run)` of a job.
+    pub fn locate(&self, job: u64) -> (u64, u64) {
+        let r = self.runs_per_point.max(1);
+        (job / r, job % r)
+    }
+
+    /// Jobs of shard `index` of `count`: contiguous, in order, sizes
+    /// differing by at most one; together the shards tile all jobs.
+    pub fn shard_jobs(&self, index: u64, count: u64) -> Range<u64> {
+        let total = self.jobs() as u128;
+        let count = count.max(1) as u128;
+        let at = |k: u128| (total * k / count) as u64;
+        at(index as u128)..at(index as u128 + 1)
+    }
+}
+
+/// One run's scalar results, with its sweep point.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JobRow {
+    pub point: u64,
+    pub run: u64,
+    pub summary: RunSummary,
+}
+
+impl JobRow {
+    /// As a plain batch's row (the point is dropped).
+    pub fn into_run_row(self) -> RunRow {
+        RunRow {
+            run: self.run,
+            summary: self.summary,
+        }
+    }
+}
+
+/// The aggregated results of a contiguous range of jobs: one row per job
+/// in job order, and per-step bands (plain batches only). Appending the
+/// aggregates of consecutive ranges gives exactly the aggregate of their
+/// union, which is what shards, checkpoints and `merge` rely on.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JobsAggregate {
+    /// The jobs folded in.
+    pub jobs: Range<u64>,
+    pub rows: Vec<JobRow>,
+    /// Per-step bands across runs; empty for sweeps.
+    pub bands: Bands,
+}
+
+impl JobsAggregate {
+    /// An empty aggregate about to receive jobs from `job` on.
+    pub fn starting_at(job: u64) -> JobsAggregate {
+        JobsAggregate {
+            jobs: job..job,
+            ..JobsAggregate::default()
+        }
+    }
+
+    /// Appends the aggregate of the jobs right after these.
+    pub fn append(&mut self, other: JobsAggregate) -> Result<(), String> {
+        if other.jobs.start != self.jobs.end {
+            return Err(format!(
+                "jobs {}..{} do not follow jobs {}..{}",
+                other.jobs.start, other.jobs.end, self.jobs.start, self.jobs.end
+            ));
+        }
+        self.jobs.end = other.jobs.end;
+        self.rows.extend(other.rows);
+        self.bands.merge(&other.bands);
+        Ok(())
+    }
+}
+
+/// How [`run_chunks`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunksOutcome {
+    /// Every job up to the end was folded in.
+    Finished,
+    /// `stop` was raised; the aggregate holds the finished chunks.
+    Stopped,
+}
+
+/// Continues `agg` (whose jobs end where work resumes) up to job `end`, in
+/// chunks of [`CHUNK_RUNS`] jobs run in parallel in the current rayon pool
+/// and folded in job order. Full results of the jobs in `keep` (plain
+/// batches: run indices) are pushed to `kept`. After each chunk
+/// `after_chunk` sees the aggregate (to checkpoint it); before each chunk
+/// `stop` is checked. `points` holds the prepared scenario of each sweep
+/// point (one for a plain batch); bands are folded only when there is one.
+#[allow(clippy::too_many_arguments)]
+pub fn run_chunks<E: From<EngineError>>(
+    points: &[PreparedScenario],
+    layout: JobLayout,
+    end: u64,
+    agg: &mut JobsAggregate,
+    kept: &mut Vec<(u64, RunResult)>,
+    keep: Range<u64>,
+    on_run_done: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+    after_chunk: &mut dyn FnMut(&JobsAggregate) -> Result<(), E>,
+) -> Result<ChunksOutcome, E> {
+    let with_bands = points.len() == 1;
+    while agg.jobs.end < end {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(ChunksOutcome::Stopped);
+        }
+        let chunk_start = agg.jobs.end;
+        let chunk_end = chunk_start.saturating_add(CHUNK_RUNS).min(end);
         let done: Vec<Result<(u64, RunResult), EngineError>> = (chunk_start..chunk_end)
             .into_par_iter()
-            .map(|i| {
-                let mut rng = run_rng(seed, i);
+            .map(|job| {
+                let (point, run_index) = layout.locate(job);
+                let prepared = &points[(point as usize).min(points.len() - 1)];
+                let mut rng = point_run_rng(prepared.scenario.seed, point, run_index);
                 let r = run(prepared, &mut rng);
                 on_run_done();
-                r.map(|r| (i, r))
+                r.map(|r| (job, r))
             })
             .collect();
         for item in done {
-            let (i, r) = item?;
-            result.bands.fold(&r.records);
-            result.rows.push(RunRow {
-                run: i,
+            let (job, r) = item?;
+            let (point, run_index) = layout.locate(job);
+            if with_bands {
+                agg.bands.fold(&r.records);
+            }
+            agg.rows.push(JobRow {
+                point,
+                run: run_index,
                 summary: r.summary.clone(),
             });
-            if i - runs.start < keep_runs {
-                result.kept.push((i, r));
+            agg.jobs.end = job + 1;
+            if keep.contains(&job) {
+                kept.push((job, r));
             }
         }
-        chunk_start = chunk_end;
+        after_chunk(agg)?;
     }
-    Ok(result)
+    Ok(ChunksOutcome::Finished)
+}
+
+/// Full results of runs `keep` of a plain batch: those already in `kept`
+/// are used, the others are recomputed (a run depends only on the seed
+/// and its index, so the bytes are the same). Sorted by run.
+pub fn complete_kept(
+    prepared: &PreparedScenario,
+    keep: Range<u64>,
+    mut kept: Vec<(u64, RunResult)>,
+) -> Result<Vec<(u64, RunResult)>, EngineError> {
+    kept.retain(|(i, _)| keep.contains(i));
+    for i in keep {
+        if !kept.iter().any(|(k, _)| *k == i) {
+            let mut rng = point_run_rng(prepared.scenario.seed, 0, i);
+            kept.push((i, run(prepared, &mut rng)?));
+        }
+    }
+    kept.sort_by_key(|(i, _)| *i);
+    Ok(kept)
 }
 
 impl Bands {

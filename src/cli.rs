@@ -1,18 +1,32 @@
-//! The `minesim` command line: parses arguments, loads the scenario, runs
-//! the batch on a rayon pool, draws the progress bar and writes outputs.
+//! The `minesim` command line: parses arguments, loads the scenario (and
+//! expands its sweep), runs the batch on a rayon pool in checkpointed
+//! chunks, draws the progress bar and writes outputs; `merge` combines
+//! shard results.
 //!
-//! Exit codes: 0 ok, 2 bad input (scenario, data files, arguments), 1
-//! internal error (I/O while writing, a bug).
+//! Exit codes: 0 ok, 2 bad input (scenario, data files, arguments,
+//! partials that do not fit together), 1 internal error (I/O while
+//! writing, a bug), 130 interrupted by Ctrl-C (finished chunks are kept;
+//! rerun with `--resume`).
 
-use crate::batch::{run_batch, BatchResult};
-use crate::engine::{EngineError, PreparedScenario};
+use crate::batch::partial::{
+    checkpoint_path, collect_partials, fnv1a64, merge_partials, read_partial, remove_checkpoint,
+    write_partial, Manifest, Shard,
+};
+use crate::batch::{
+    complete_kept, run_chunks, BatchResult, ChunksOutcome, JobLayout, JobRow, JobsAggregate,
+};
+use crate::engine::{EngineError, PreparedScenario, RunResult};
 use crate::output::{self, write_bands_csv, write_csv, write_json, write_runs_csv};
-use crate::scenario::{load_scenario, Scenario, ScenarioError};
+use crate::scenario::{parse_scenario, Scenario, ScenarioError};
+use crate::sweep::{self, ExpandedSweep};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// An agent-based simulator of the Bitcoin mining economy.
 #[derive(Debug, Parser)]
@@ -24,11 +38,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a scenario (Monte Carlo batch) and write tables and charts.
+    /// Run a scenario (Monte Carlo batch, or a sweep of batches) and write tables and charts.
     Run {
         /// Scenario TOML file.
         scenario: PathBuf,
-        /// Number of Monte Carlo runs (default: the scenario's `runs`).
+        /// Number of Monte Carlo runs (per sweep point; default: the scenario's `runs`).
         #[arg(long)]
         runs: Option<u64>,
         /// Master seed (default: the scenario's `seed`).
@@ -40,12 +54,23 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Runs whose full per-step series are written (default 1: run 0 as steps.csv).
+        /// Runs whose full per-step series are written (default 1: run 0 as steps.csv; not for sweeps).
         #[arg(long, default_value_t = 1)]
         keep_runs: u64,
         /// No progress bar and no summary on stdout except the output path.
         #[arg(long)]
         quiet: bool,
+        /// Run only shard K of N (0-based, 0 <= K < N) of the (point, run)
+        /// list and write partial-K-of-N.json into the output folder;
+        /// combine the shards with `minesim merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Continue an interrupted batch from its checkpoint in <out>/.partials/.
+        #[arg(long)]
+        resume: bool,
+        /// Seconds between resume checkpoints (0: after every chunk of runs).
+        #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+        checkpoint_every: f64,
     },
     /// Rebuild the charts and report.html of an output folder from its files.
     Report {
@@ -57,6 +82,23 @@ pub enum Command {
         /// Scenario TOML file.
         scenario: PathBuf,
     },
+    /// Combine shard results (partial-K-of-N.json) into the outputs of the
+    /// whole batch, byte-identical to a single-machine run.
+    Merge {
+        /// Output folder for the merged outputs.
+        #[arg(long)]
+        out: PathBuf,
+        /// Partial files, or folders holding partial-K-of-N.json files.
+        #[arg(required = true)]
+        partials: Vec<PathBuf>,
+        /// The scenario file, if it moved since the shards ran (its text
+        /// must be unchanged; default: the text stored in the partials).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// No summary on stdout except the output path.
+        #[arg(long)]
+        quiet: bool,
+    },
 }
 
 /// A failure, classified for the exit code.
@@ -66,6 +108,8 @@ pub enum Failure {
     Input(String),
     /// Internal error: exit code 1.
     Internal(String),
+    /// Stopped by Ctrl-C after saving a checkpoint: exit code 130.
+    Interrupted(String),
 }
 
 impl From<ScenarioError> for Failure {
@@ -74,9 +118,42 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<EngineError> for Failure {
+    fn from(e: EngineError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+/// Raised by Ctrl-C: the batch stops after the chunk in flight.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// First Ctrl-C: ask the batch to stop after its current chunk (it saves a
+/// checkpoint). Second Ctrl-C: exit at once.
+#[cfg(unix)]
+fn install_interrupt_handler() {
+    extern "C" fn on_sigint(_: libc::c_int) {
+        if STOP.swap(true, Ordering::SeqCst) {
+            // SAFETY: _exit is async-signal-safe.
+            unsafe { libc::_exit(130) }
+        }
+    }
+    // SAFETY: the handler only touches an atomic and calls _exit, both
+    // async-signal-safe.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn install_interrupt_handler() {}
+
 /// Entry point used by `main`.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    install_interrupt_handler();
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(m)) => {
@@ -87,6 +164,10 @@ pub fn main() -> ExitCode {
             eprintln!("internal error: {m}");
             ExitCode::from(1)
         }
+        Err(Failure::Interrupted(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(130)
+        }
     }
 }
 
@@ -95,6 +176,177 @@ fn prepare(path: &Path, scenario: Scenario) -> Result<PreparedScenario, Failure>
     PreparedScenario::new(scenario, base).map_err(|e| match e {
         EngineError::Market(m) => Failure::Input(format!("{}: {m}", path.display())),
         other => Failure::Input(format!("{}: {other}", path.display())),
+    })
+}
+
+/// A batch ready to run or merge: the scenario, its sweep points prepared
+/// and the job layout.
+struct Plan {
+    path: PathBuf,
+    text: String,
+    /// The scenario as loaded, with `--runs`/`--seed` applied.
+    base: Scenario,
+    /// One prepared scenario per sweep point (one for a plain batch).
+    points: Vec<PreparedScenario>,
+    sweep: Option<ExpandedSweep>,
+    layout: JobLayout,
+    keep_runs: u64,
+}
+
+impl Plan {
+    /// Loads `text` (the file at `path`), applies the overrides, expands
+    /// and checks every sweep point and loads its data files.
+    fn new(
+        path: &Path,
+        text: String,
+        runs: Option<u64>,
+        seed: Option<u64>,
+        name: Option<&str>,
+        keep_runs: u64,
+    ) -> Result<Plan, Failure> {
+        let mut base = parse_scenario(&text, path)?;
+        if let Some(r) = runs {
+            if r == 0 || r > 1_000_000 {
+                return Err(Failure::Input(format!(
+                    "--runs must be in [1, 1000000], got {r}"
+                )));
+            }
+            base.runs = r;
+        }
+        if let Some(s) = seed {
+            base.seed = s;
+        }
+        if let Some(n) = name {
+            base.name = n.to_string();
+        }
+        let sweep = sweep::expand(&text, path, &base)?;
+        let points = match &sweep {
+            None => vec![prepare(path, base.clone())?],
+            Some(sw) => sw
+                .scenarios
+                .iter()
+                .zip(&sw.points)
+                .map(|(sc, point)| {
+                    let mut sc = sc.clone();
+                    sc.runs = base.runs;
+                    sc.seed = base.seed;
+                    sc.name = base.name.clone();
+                    prepare(path, sc).map_err(|f| match f {
+                        Failure::Input(m) => Failure::Input(format!(
+                            "sweep point {} ({}): {m}",
+                            point.index,
+                            point.label()
+                        )),
+                        other => other,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let layout = JobLayout {
+            points: points.len() as u64,
+            runs_per_point: base.runs,
+        };
+        Ok(Plan {
+            path: path.to_path_buf(),
+            text,
+            base,
+            points,
+            sweep,
+            layout,
+            keep_runs,
+        })
+    }
+
+    /// The manifest of a slice of this batch.
+    fn manifest(&self, shard: Option<Shard>, jobs: Range<u64>) -> Manifest {
+        let path = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        Manifest {
+            minesim_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_name: self.base.name.clone(),
+            scenario_path: path.display().to_string(),
+            scenario_fnv1a64: format!("{:016x}", fnv1a64(self.text.as_bytes())),
+            scenario_text: self.text.clone(),
+            seed: self.base.seed,
+            runs_per_point: self.base.runs,
+            points: self.layout.points,
+            keep_runs: self.keep_runs,
+            shard,
+            jobs,
+        }
+    }
+
+    /// Run indices whose full series are written (plain batches only).
+    fn keep(&self) -> Range<u64> {
+        if self.sweep.is_some() {
+            0..0
+        } else {
+            0..self.keep_runs.min(self.layout.runs_per_point)
+        }
+    }
+
+    /// Writes the final outputs of the whole batch from its aggregate.
+    fn finish(
+        &self,
+        out_dir: &Path,
+        agg: JobsAggregate,
+        kept: Vec<(u64, RunResult)>,
+        quiet: bool,
+    ) -> Result<Vec<String>, Failure> {
+        let internal =
+            |e: std::io::Error| Failure::Internal(format!("writing {}: {e}", out_dir.display()));
+        if agg.jobs != (0..self.layout.jobs()) {
+            return Err(Failure::Internal(format!(
+                "aggregate covers jobs {:?}, expected 0..{}",
+                agg.jobs,
+                self.layout.jobs()
+            )));
+        }
+        match &self.sweep {
+            Some(sw) => {
+                let files = sweep::write_sweep_outputs(out_dir, &self.base, sw, &agg.rows)
+                    .map_err(internal)?;
+                if !quiet {
+                    println!(
+                        "{}: sweep of {} points x {} run(s) ({} over {})",
+                        self.base.name,
+                        sw.points.len(),
+                        self.base.runs,
+                        sw.config.mode.name(),
+                        sw.config
+                            .parameters
+                            .iter()
+                            .map(|p| p.path.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+                Ok(files)
+            }
+            None => {
+                let prepared = &self.points[0];
+                let kept = complete_kept(prepared, self.keep(), kept)?;
+                let batch = BatchResult {
+                    runs: 0..self.layout.runs_per_point,
+                    rows: agg.rows.into_iter().map(JobRow::into_run_row).collect(),
+                    bands: agg.bands,
+                    kept,
+                };
+                let files = write_outputs(out_dir, prepared, &batch).map_err(internal)?;
+                if !quiet {
+                    print_headline(prepared, &batch);
+                }
+                Ok(files)
+            }
+        }
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|source| {
+        Failure::from(ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
     })
 }
 
@@ -112,9 +364,22 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Check { scenario } => {
-            let sc = load_scenario(&scenario)?;
-            let prepared = prepare(&scenario, sc)?;
-            print!("{}", describe(&prepared.scenario));
+            let plan = Plan::new(&scenario, read_text(&scenario)?, None, None, None, 1)?;
+            print!("{}", describe(&plan.base));
+            if let Some(sw) = &plan.sweep {
+                println!(
+                    "sweep        {} of {} points, {} runs in all",
+                    sw.config.mode.name(),
+                    sw.points.len(),
+                    plan.layout.jobs()
+                );
+                for p in sw.points.iter().take(20) {
+                    println!("  point {:<5} {}", p.index, p.label());
+                }
+                if sw.points.len() > 20 {
+                    println!("  ...");
+                }
+            }
             println!("ok: {} is valid", scenario.display());
             Ok(())
         }
@@ -126,45 +391,221 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
             threads,
             keep_runs,
             quiet,
+            shard,
+            resume,
+            checkpoint_every,
         } => {
-            let mut sc = load_scenario(&scenario)?;
-            if let Some(r) = runs {
-                if r == 0 || r > 1_000_000 {
-                    return Err(Failure::Input(format!(
-                        "--runs must be in [1, 1000000], got {r}"
-                    )));
-                }
-                sc.runs = r;
-            }
-            if let Some(s) = seed {
-                sc.seed = s;
-            }
             if threads == Some(0) {
                 return Err(Failure::Input("--threads must be at least 1, got 0".into()));
             }
-            let prepared = prepare(&scenario, sc)?;
-            let out_dir = out.unwrap_or_else(|| Path::new("output").join(&prepared.scenario.name));
-            let batch = run_with_progress(&prepared, threads, keep_runs, quiet)?;
-            let files = write_outputs(&out_dir, &prepared, &batch)
-                .map_err(|e| Failure::Internal(format!("writing {}: {e}", out_dir.display())))?;
-            if !quiet {
-                print_headline(&prepared, &batch);
+            if !(checkpoint_every.is_finite() && checkpoint_every >= 0.0) {
+                return Err(Failure::Input(format!(
+                    "--checkpoint-every must be a number of seconds >= 0, got {checkpoint_every}"
+                )));
             }
-            println!("outputs: {} ({} files)", out_dir.display(), files.len());
+            let plan = Plan::new(
+                &scenario,
+                read_text(&scenario)?,
+                runs,
+                seed,
+                None,
+                keep_runs,
+            )?;
+            let out_dir = out.unwrap_or_else(|| Path::new("output").join(&plan.base.name));
+            let options = RunOptions {
+                threads,
+                quiet,
+                shard,
+                resume,
+                checkpoint_every: Duration::from_secs_f64(checkpoint_every),
+            };
+            run_plan(&plan, &out_dir, &options)
+        }
+        Command::Merge {
+            out,
+            partials,
+            scenario,
+            quiet,
+        } => {
+            let files = collect_partials(&partials).map_err(Failure::Input)?;
+            let parts = files
+                .iter()
+                .map(|f| read_partial(f).map(|p| (f.clone(), p)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Failure::Input)?;
+            let shards = parts.len();
+            let (manifest, agg) = merge_partials(parts).map_err(Failure::Input)?;
+            let (path, text) = match scenario {
+                Some(p) => {
+                    let text = read_text(&p)?;
+                    let h = format!("{:016x}", fnv1a64(text.as_bytes()));
+                    if h != manifest.scenario_fnv1a64 {
+                        return Err(Failure::Input(format!(
+                            "{}: this is not the scenario text the partials were computed from (FNV-1a 64 {h}, expected {})",
+                            p.display(),
+                            manifest.scenario_fnv1a64
+                        )));
+                    }
+                    (p, text)
+                }
+                None => (
+                    PathBuf::from(&manifest.scenario_path),
+                    manifest.scenario_text.clone(),
+                ),
+            };
+            let plan = Plan::new(
+                &path,
+                text,
+                Some(manifest.runs_per_point),
+                Some(manifest.seed),
+                Some(&manifest.scenario_name),
+                manifest.keep_runs,
+            )?;
+            if plan.layout != manifest.layout() {
+                return Err(Failure::Input(format!(
+                    "the partials have {} point(s) x {} run(s) but the scenario gives {} x {}",
+                    manifest.points,
+                    manifest.runs_per_point,
+                    plan.layout.points,
+                    plan.layout.runs_per_point
+                )));
+            }
+            let written = plan.finish(&out, agg, Vec::new(), quiet)?;
+            println!(
+                "outputs: {} ({} files, merged from {shards} shards)",
+                out.display(),
+                written.len()
+            );
             Ok(())
         }
     }
 }
 
-fn run_with_progress(
-    prepared: &PreparedScenario,
+/// How `minesim run` runs a plan.
+struct RunOptions {
     threads: Option<usize>,
-    keep_runs: u64,
     quiet: bool,
-) -> Result<BatchResult, Failure> {
-    let runs = prepared.scenario.runs;
-    let show = !quiet && std::io::stderr().is_terminal();
-    let bar = if show {
+    shard: Option<Shard>,
+    resume: bool,
+    checkpoint_every: Duration,
+}
+
+/// Runs a plan (or one shard of it) with checkpoints, then writes the
+/// outputs (or the shard's partial file).
+fn run_plan(plan: &Plan, out_dir: &Path, opt: &RunOptions) -> Result<(), Failure> {
+    let layout = plan.layout;
+    let target = match opt.shard {
+        Some(s) => layout.shard_jobs(s.index, s.count),
+        None => 0..layout.jobs(),
+    };
+    let manifest = plan.manifest(opt.shard, target.clone());
+    let checkpoint = checkpoint_path(out_dir, opt.shard);
+    let internal = |what: &Path, e: std::io::Error| {
+        Failure::Internal(format!("writing {}: {e}", what.display()))
+    };
+    let mut agg = JobsAggregate::starting_at(target.start);
+    if opt.resume {
+        if checkpoint.is_file() {
+            let saved = read_partial(&checkpoint).map_err(Failure::Input)?;
+            let fits = saved.manifest == manifest
+                && saved.aggregate.jobs.start == target.start
+                && saved.aggregate.jobs.end <= target.end
+                && saved.aggregate.rows.len() as u64
+                    == saved.aggregate.jobs.end - saved.aggregate.jobs.start;
+            if !fits {
+                let why = saved
+                    .manifest
+                    .same_batch(&manifest)
+                    .err()
+                    .unwrap_or_else(|| "different shard or scenario text".into());
+                return Err(Failure::Input(format!(
+                    "{}: this checkpoint belongs to another batch ({why}); delete it or run without --resume",
+                    checkpoint.display()
+                )));
+            }
+            agg = saved.aggregate;
+            eprintln!(
+                "resuming from {}: {} of {} runs already done",
+                checkpoint.display(),
+                agg.jobs.end - target.start,
+                target.end - target.start
+            );
+        } else if !opt.quiet {
+            eprintln!(
+                "no checkpoint at {}: starting from the beginning",
+                checkpoint.display()
+            );
+        }
+    }
+
+    let total = target.end - target.start;
+    let bar = progress_bar(total, opt.quiet);
+    bar.set_position(agg.jobs.end - target.start);
+    bar.reset_eta();
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = opt.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Failure::Internal(format!("thread pool: {e}")))?;
+    let mut kept = Vec::new();
+    let mut last_checkpoint = Instant::now();
+    let mut save = |a: &JobsAggregate| -> Result<(), Failure> {
+        if a.jobs.end < target.end && last_checkpoint.elapsed() >= opt.checkpoint_every {
+            write_partial(&checkpoint, &manifest, a).map_err(|e| internal(&checkpoint, e))?;
+            last_checkpoint = Instant::now();
+        }
+        Ok(())
+    };
+    let tick = || bar.inc(1);
+    let outcome = pool.install(|| {
+        run_chunks(
+            &plan.points,
+            layout,
+            target.end,
+            &mut agg,
+            &mut kept,
+            plan.keep(),
+            &tick,
+            &STOP,
+            &mut save,
+        )
+    })?;
+    if outcome == ChunksOutcome::Stopped {
+        bar.abandon();
+        write_partial(&checkpoint, &manifest, &agg).map_err(|e| internal(&checkpoint, e))?;
+        return Err(Failure::Interrupted(format!(
+            "interrupted: {} of {} runs done, saved in {}; rerun the same command with --resume to continue",
+            agg.jobs.end - target.start,
+            total,
+            checkpoint.display()
+        )));
+    }
+    bar.finish_and_clear();
+    if let Some(s) = opt.shard {
+        let file = out_dir.join(s.file_name());
+        write_partial(&file, &manifest, &agg).map_err(|e| internal(&file, e))?;
+        remove_checkpoint(&checkpoint).map_err(|e| internal(&checkpoint, e))?;
+        println!(
+            "partial: {} (shard {s}: runs {}..{} of {}); combine all shards with: minesim merge --out DIR {}",
+            file.display(),
+            target.start,
+            target.end,
+            layout.jobs(),
+            out_dir.display()
+        );
+        return Ok(());
+    }
+    let files = plan.finish(out_dir, agg, kept, opt.quiet)?;
+    remove_checkpoint(&checkpoint).map_err(|e| internal(&checkpoint, e))?;
+    println!("outputs: {} ({} files)", out_dir.display(), files.len());
+    Ok(())
+}
+
+/// A progress bar over `runs` runs on stderr, only when it is a terminal.
+fn progress_bar(runs: u64, quiet: bool) -> ProgressBar {
+    if !quiet && std::io::stderr().is_terminal() {
         let b = ProgressBar::new(runs);
         b.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
@@ -173,20 +614,7 @@ fn run_with_progress(
         b
     } else {
         ProgressBar::hidden()
-    };
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        builder = builder.num_threads(t);
     }
-    let pool = builder
-        .build()
-        .map_err(|e| Failure::Internal(format!("thread pool: {e}")))?;
-    let tick = || bar.inc(1);
-    let result = pool
-        .install(|| run_batch(prepared, 0..runs, keep_runs, &tick))
-        .map_err(|e| Failure::Input(e.to_string()))?;
-    bar.finish_and_clear();
-    Ok(result)
 }
 
 /// Writes every output file of a batch; returns their names.

@@ -14,3 +14,4 @@ pub mod output;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

@@ -16,6 +16,7 @@ use crate::engine::blocks::BlockSampling;
 use crate::engine::supply::HashSupplyConfig;
 use crate::market::{FeeConfig, PriceConfig};
 use crate::miners::MinersConfig;
+use crate::sweep::SweepConfig;
 use serde::{Deserialize, Serialize};
 use validate::Validator;
 
@@ -65,6 +66,10 @@ pub struct Scenario {
     /// How summary metrics are computed.
     #[serde(default)]
     pub metrics: MetricsConfig,
+    /// Parameter sweep: run the batch at several points of parameter
+    /// space (default: none, a single batch). See [`crate::sweep`].
+    #[serde(default)]
+    pub sweep: Option<SweepConfig>,
 }
 
 fn no_fees() -> FeeConfig {
@@ -312,6 +317,9 @@ impl Scenario {
             0.0,
             100.0,
         );
+        if let Some(sweep) = &self.sweep {
+            sweep.validate(&mut v, "sweep");
+        }
         v.finish()
     }
 

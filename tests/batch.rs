@@ -1,0 +1,444 @@
+//! Batches, sweeps, shards, merge and resume: every way of computing a
+//! batch must write the same bytes.
+
+use clap::Parser;
+use minesim::cli::{execute, Cli, Failure};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_minesim");
+
+/// A fast scenario: reduced-form hash supply, 2 years of weekly steps.
+const PLAIN: &str = r#"
+name = "plain"
+seed = 11
+runs = 10
+[start]
+date = "2026-01-01"
+height = 930342
+difficulty = 148258433698386
+[simulation]
+years = 2
+step_days = 7
+[price]
+model = "gbm"
+start_price_usd = 88684
+drift_per_year = 0.1
+volatility_per_year = 0.6
+[fees]
+model = "btc_per_block"
+btc_per_block = 0.03
+[hash_supply]
+model = "linear"
+intercept_eh_s = 0
+slope_eh_s = 20
+j_per_th = 18
+"#;
+
+const SWEEP: &str = r#"
+[sweep]
+mode = "grid"
+[[sweep.parameters]]
+path = "price.volatility_per_year"
+values = [0.6, 0.3]
+[[sweep.parameters]]
+path = "hash_supply.slope_eh_s"
+linear = { from = 20, to = 30, count = 3 }
+"#;
+
+fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> Result<(), Failure> {
+    let mut all = vec!["minesim"];
+    all.extend_from_slice(args);
+    execute(Cli::parse_from(all))
+}
+
+fn ok(args: &[&str]) {
+    if let Err(e) = run(args) {
+        panic!("minesim {args:?} failed: {e:?}");
+    }
+}
+
+fn input_error(args: &[&str]) -> String {
+    match run(args) {
+        Err(Failure::Input(m)) => m,
+        other => panic!("expected an input error from {args:?}, got {other:?}"),
+    }
+}
+
+/// Every file of a folder (not hidden ones), by name.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .filter(|(n, _)| !n.starts_with('.') && !n.starts_with("partial-"))
+        .collect()
+}
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        fb.keys().collect::<Vec<_>>(),
+        "{} vs {}",
+        a.display(),
+        b.display()
+    );
+    for (name, bytes) in &fa {
+        assert!(
+            bytes == &fb[name],
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "plain.toml", PLAIN);
+    let out = |n: &str| t.path().join(n);
+    let common = ["--keep-runs", "2", "--quiet"];
+    let with = |extra: &[&str]| {
+        let mut a = vec!["run", s(&sc)];
+        a.extend_from_slice(&common);
+        a.extend_from_slice(extra);
+        ok(&a);
+    };
+    with(&["--threads", "1", "--out", s(&out("t1"))]);
+    with(&["--threads", "2", "--out", s(&out("t2"))]);
+    for k in 0..2 {
+        with(&["--shard", &format!("{k}/2"), "--out", s(&out("p2"))]);
+    }
+    // Three shards in three folders, merged from the files and folders.
+    for k in 0..3 {
+        with(&[
+            "--shard",
+            &format!("{k}/3"),
+            "--out",
+            s(&out(&format!("p3-{k}"))),
+        ]);
+    }
+    ok(&["merge", "--quiet", "--out", s(&out("m2")), s(&out("p2"))]);
+    ok(&[
+        "merge",
+        "--quiet",
+        "--out",
+        s(&out("m3")),
+        s(&out("p3-0")),
+        s(&out("p3-1").join("partial-1-of-3.json")),
+        s(&out("p3-2")),
+    ]);
+    let names: Vec<String> = files(&out("t1")).into_keys().collect();
+    for f in [
+        "bands.csv",
+        "runs.csv",
+        "steps.csv",
+        "steps-run1.csv",
+        "retargets.csv",
+        "summary.json",
+    ] {
+        assert!(names.contains(&f.to_string()), "{f} missing: {names:?}");
+    }
+    assert_same_outputs(&out("t1"), &out("t2"));
+    assert_same_outputs(&out("t1"), &out("m2"));
+    assert_same_outputs(&out("t1"), &out("m3"));
+    // 10 runs: one header line and ten rows.
+    let runs = std::fs::read_to_string(out("t1").join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 11);
+    let summary = std::fs::read_to_string(out("t1").join("summary.json")).unwrap();
+    for word in ["thread", "shard", "time\""] {
+        assert!(!summary.contains(word), "summary.json mentions {word}");
+    }
+}
+
+#[test]
+fn sweep_bytes_do_not_depend_on_threads_or_shards() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "sw.toml", &format!("{PLAIN}{SWEEP}"));
+    let plain = write_scenario(t.path(), "plain.toml", PLAIN);
+    let out = |n: &str| t.path().join(n);
+    let runs = ["--runs", "3", "--quiet"];
+    let with = |extra: &[&str]| {
+        let mut a = vec!["run", s(&sc)];
+        a.extend_from_slice(&runs);
+        a.extend_from_slice(extra);
+        ok(&a);
+    };
+    with(&["--threads", "1", "--out", s(&out("t1"))]);
+    with(&["--threads", "2", "--out", s(&out("t2"))]);
+    for k in 0..4 {
+        with(&["--shard", &format!("{k}/4"), "--out", s(&out("p4"))]);
+    }
+    ok(&["merge", "--quiet", "--out", s(&out("m4")), s(&out("p4"))]);
+    assert_eq!(
+        files(&out("t1")).into_keys().collect::<Vec<_>>(),
+        vec!["points.csv", "runs.csv", "summary.json"]
+    );
+    assert_same_outputs(&out("t1"), &out("t2"));
+    assert_same_outputs(&out("t1"), &out("m4"));
+
+    let points = std::fs::read_to_string(out("t1").join("points.csv")).unwrap();
+    let lines: Vec<&str> = points.lines().collect();
+    assert_eq!(lines.len(), 7, "{points}");
+    assert!(lines[0].starts_with(
+        "point,price.volatility_per_year,hash_supply.slope_eh_s,runs,equilibrium_ratio_energy_mean,equilibrium_ratio_energy_ci95_low,equilibrium_ratio_energy_ci95_high,equilibrium_ratio_energy_p5,equilibrium_ratio_energy_p50,equilibrium_ratio_energy_p95,"
+    ));
+    assert!(lines[0].contains("equilibrium_attack_energy_usd_per_hour_p95"));
+    assert!(lines[2].starts_with("1,0.6,25,3,"), "{}", lines[2]);
+    assert!(lines[4].starts_with("3,0.3,20,3,"), "{}", lines[4]);
+
+    // Point 0 has the base values, and its runs use streams 0, 1, 2: the
+    // same numbers as runs 0..3 of the plain batch.
+    ok(&[
+        "run",
+        s(&plain),
+        "--runs",
+        "3",
+        "--quiet",
+        "--out",
+        s(&out("plain")),
+    ]);
+    let sweep_runs = std::fs::read_to_string(out("t1").join("runs.csv")).unwrap();
+    let plain_runs = std::fs::read_to_string(out("plain").join("runs.csv")).unwrap();
+    assert_eq!(sweep_runs.lines().count(), 1 + 6 * 3);
+    for (sw, pl) in sweep_runs.lines().skip(1).zip(plain_runs.lines().skip(1)) {
+        // Sweep rows: point, run, 2 parameters, then the plain row's
+        // scalars (after its run column).
+        let sw_tail: Vec<&str> = sw.split(',').skip(4).collect();
+        let pl_tail: Vec<&str> = pl.split(',').skip(1).collect();
+        assert_eq!(sw_tail, pl_tail);
+    }
+}
+
+#[test]
+fn merge_rejects_partials_that_do_not_fit() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "plain.toml", PLAIN);
+    let out = |n: &str| t.path().join(n);
+    let shard = |k: &str, dir: &str, seed: &str| {
+        ok(&[
+            "run",
+            s(&sc),
+            "--runs",
+            "4",
+            "--quiet",
+            "--seed",
+            seed,
+            "--shard",
+            k,
+            "--out",
+            s(&out(dir)),
+        ])
+    };
+    shard("0/3", "a", "1");
+    shard("2/3", "a", "1");
+    shard("2/3", "b", "1");
+    shard("1/3", "c", "2");
+    shard("1/2", "d", "1");
+    let merge = |inputs: &[&str]| {
+        let o = out("m");
+        let mut a = vec!["merge", "--quiet", "--out", s(&o)];
+        a.extend_from_slice(inputs);
+        input_error(&a)
+    };
+    let e = merge(&[s(&out("a"))]);
+    assert!(e.contains("missing shard(s) 1/3"), "{e}");
+    let e = merge(&[s(&out("a")), s(&out("b"))]);
+    assert!(e.contains("shard 2/3 is given twice"), "{e}");
+    let e = merge(&[s(&out("a")), s(&out("c"))]);
+    assert!(
+        e.contains("belong to different batches: seed differs"),
+        "{e}"
+    );
+    let e = merge(&[s(&out("a")), s(&out("d"))]);
+    assert!(e.contains("from the same --shard K/3 split"), "{e}");
+    let e = merge(&[s(&out("nowhere"))]);
+    assert!(e.contains("no such file or folder"), "{e}");
+    assert!(!out("m").exists());
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "plain.toml", PLAIN);
+    for shard in ["2/2", "1", "x/3", "-1/2"] {
+        let st = Command::new(BIN)
+            .args(["run", s(&sc), "--quiet", "--shard", shard])
+            .current_dir(t.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(st.code(), Some(2), "--shard {shard}");
+    }
+    let st = Command::new(BIN)
+        .args(["merge", "--out", "x", s(&t.path().join("none"))])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(st.code(), Some(2));
+}
+
+#[test]
+fn resume_rejects_a_checkpoint_of_another_batch() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "plain.toml", PLAIN);
+    let out = t.path().join("o");
+    ok(&[
+        "run",
+        s(&sc),
+        "--runs",
+        "4",
+        "--quiet",
+        "--shard",
+        "0/2",
+        "--out",
+        s(&out),
+    ]);
+    std::fs::create_dir_all(out.join(".partials")).unwrap();
+    std::fs::rename(
+        out.join("partial-0-of-2.json"),
+        out.join(".partials/checkpoint-all.json"),
+    )
+    .unwrap();
+    let e = input_error(&[
+        "run",
+        s(&sc),
+        "--runs",
+        "4",
+        "--quiet",
+        "--resume",
+        "--out",
+        s(&out),
+    ]);
+    assert!(e.contains("belongs to another batch"), "{e}");
+}
+
+/// A batch killed with SIGKILL after some checkpoints, then rerun with
+/// `--resume`, writes the same bytes as an uninterrupted run.
+#[test]
+fn killed_batch_resumes_to_identical_outputs() {
+    let t = tempfile::tempdir().unwrap();
+    // Daily steps over 1 year and 448 runs (7 chunks of 64): long enough
+    // that the child is still running when the first checkpoint appears.
+    let text = PLAIN
+        .replace("years = 2\nstep_days = 7", "years = 1\nstep_days = 1")
+        .replace("runs = 10", "runs = 448");
+    let sc = write_scenario(t.path(), "long.toml", &text);
+    let killed = t.path().join("killed");
+    let checkpoint = killed.join(".partials/checkpoint-all.json");
+    let args = |out: &Path| {
+        vec![
+            "run".to_string(),
+            s(&sc).to_string(),
+            "--threads".into(),
+            "1".into(),
+            "--checkpoint-every".into(),
+            "0".into(),
+            "--quiet".into(),
+            "--out".into(),
+            s(out).to_string(),
+        ]
+    };
+    let mut child = Command::new(BIN)
+        .args(args(&killed))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !checkpoint.exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the batch finished before its first checkpoint"
+        );
+        assert!(start.elapsed() < Duration::from_secs(60), "no checkpoint");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(!killed.join("summary.json").exists(), "killed too late");
+
+    let mut resumed_args = args(&killed);
+    resumed_args.push("--resume".into());
+    let resumed = Command::new(BIN).args(&resumed_args).output().unwrap();
+    assert!(resumed.status.success(), "{resumed:?}");
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(stderr.contains("resuming from"), "{stderr}");
+    assert!(stderr.contains("of 448 runs already done"), "{stderr}");
+    assert!(!killed.join(".partials").exists(), ".partials left behind");
+
+    let whole = t.path().join("whole");
+    let mut whole_args = args(&whole);
+    whole_args[3] = "2".into(); // two threads: same bytes
+    let st = Command::new(BIN)
+        .args(&whole_args)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_same_outputs(&whole, &killed);
+
+    // Ctrl-C: the batch stops after the chunk in flight, saves a
+    // checkpoint, exits with 130 and says how to resume.
+    #[cfg(unix)]
+    {
+        let stopped = t.path().join("stopped");
+        let checkpoint = stopped.join(".partials/checkpoint-all.json");
+        let child = Command::new(BIN)
+            .args(args(&stopped))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while !checkpoint.exists() {
+            assert!(start.elapsed() < Duration::from_secs(60), "no checkpoint");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // SAFETY: sends a signal to our own child process.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        if done.status.code() == Some(130) {
+            assert!(
+                stderr.contains("rerun the same command with --resume"),
+                "{stderr}"
+            );
+            assert!(checkpoint.exists());
+            let mut resumed_args = args(&stopped);
+            resumed_args.push("--resume".into());
+            let st = Command::new(BIN)
+                .args(&resumed_args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(st.success());
+        } else {
+            // The signal arrived after the last chunk: the run completed.
+            assert!(done.status.success(), "{done:?}");
+        }
+        assert_same_outputs(&whole, &stopped);
+    }
+}
