@@ -33,6 +33,50 @@ intercept_eh_s = 100
 slope_eh_s = 20
 "#;
 
+/// The baseline's agent economy with `agents` agents in total.
+fn agents_scenario(agents: u64, years: f64) -> String {
+    format!(
+        r#"
+name = "bench-agents"
+[start]
+date = "2026-01-01"
+height = 930342
+difficulty = 148258433698386
+[simulation]
+years = {years}
+[price]
+model = "gbm"
+start_price_usd = 88684
+drift_per_year = 0.10
+volatility_per_year = 0.55
+[fees]
+model = "usd_per_tx"
+usd_per_tx = 1.5
+tx_per_block = 3500
+[miners]
+catalogue = "default"
+free_entry = false
+max_agents = {agents}
+[miners.future]
+efficiency_improvement_per_year = 0.2
+every_years = 1.5
+until = "2040-01-01"
+[[miners.groups]]
+name = "industrial"
+share = 0.7
+agents = {a1}
+electricity = {{ distribution = "lognormal", median_usd_per_kwh = 0.045, sigma = 0.3 }}
+[[miners.groups]]
+name = "home"
+share = 0.3
+agents = {a2}
+electricity = {{ distribution = "uniform", low_usd_per_kwh = 0.08, high_usd_per_kwh = 0.25 }}
+"#,
+        a1 = agents * 7 / 10,
+        a2 = agents - agents * 7 / 10,
+    )
+}
+
 fn prepared(text: &str) -> PreparedScenario {
     let sc = parse_scenario(text, Path::new("bench.toml")).expect("bench scenario is valid");
     PreparedScenario::new(sc, Path::new(".")).expect("bench scenario prepares")
@@ -49,6 +93,42 @@ fn ten_year_curve(c: &mut Criterion) {
     });
 }
 
+fn ten_year_agents(c: &mut Criterion) {
+    let mut g = c.benchmark_group("agents");
+    g.sample_size(20);
+    for agents in [1_000u64, 10_000] {
+        let p = prepared(&agents_scenario(agents, 10.0));
+        g.bench_function(format!("run_10y_daily_{agents}_agents"), |b| {
+            b.iter_batched(
+                || run_rng(1, 0),
+                |mut rng| black_box(run(&p, &mut rng).unwrap().summary),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    // 100,000 agents for 30 daily steps: the per-step cost at that size
+    // is this time / 30 (construction included; see the doc comment).
+    let p = prepared(&agents_scenario(100_000, 30.0 / 365.25));
+    g.bench_function("run_30_steps_100000_agents", |b| {
+        b.iter_batched(
+            || run_rng(1, 0),
+            |mut rng| black_box(run(&p, &mut rng).unwrap().summary),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn batch_200_agents(c: &mut Criterion) {
+    let p = prepared(&agents_scenario(1_000, 10.0));
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.bench_function("batch_200_runs_10y_1000_agents", |b| {
+        b.iter(|| black_box(run_batch(&p, 0..200, 0, &|| {}).unwrap().rows.len()))
+    });
+    g.finish();
+}
+
 fn batch_200_curve(c: &mut Criterion) {
     let p = prepared(CURVE);
     let mut g = c.benchmark_group("batch");
@@ -59,5 +139,11 @@ fn batch_200_curve(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, ten_year_curve, batch_200_curve);
+criterion_group!(
+    benches,
+    ten_year_curve,
+    ten_year_agents,
+    batch_200_curve,
+    batch_200_agents
+);
 criterion_main!(benches);
