@@ -91,6 +91,18 @@ pub const BAND_METRICS: &[BandMetric] = &[
         value: |r| Some(r.energy_twh_per_year),
     },
     BandMetric {
+        name: "cbeci_lower_twh_per_year",
+        value: |r| Some(r.cbeci_lower_twh_per_year),
+    },
+    BandMetric {
+        name: "cbeci_best_twh_per_year",
+        value: |r| Some(r.cbeci_best_twh_per_year),
+    },
+    BandMetric {
+        name: "cbeci_upper_twh_per_year",
+        value: |r| Some(r.cbeci_upper_twh_per_year),
+    },
+    BandMetric {
         name: "world_electricity_share",
         value: |r| Some(r.world_electricity_share),
     },

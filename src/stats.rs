@@ -260,12 +260,8 @@ impl QuantileSketch {
         self.count
     }
 
-    /// The `q`-quantile (0 ≤ q ≤ 1), lower-rank convention; `None` if empty.
-    pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.count == 0 {
-            return None;
-        }
-        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+    /// The value at 0-based `rank` in sorted order (bucket representative).
+    fn value_at_rank(&self, rank: u64) -> Option<f64> {
         let mut seen = 0u64;
         // Negative values, most negative first.
         for &(k, c) in self.negative.iter().rev() {
@@ -285,6 +281,23 @@ impl QuantileSketch {
             }
         }
         self.positive.last().map(|&(k, _)| bucket_value(k))
+    }
+
+    /// The `q`-quantile (0 ≤ q ≤ 1), interpolating linearly between the
+    /// order statistics at ranks ⌊q(n−1)⌋ and ⌈q(n−1)⌉ (R's and numpy's
+    /// default definition, as in `summary.json`); `None` if empty.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let h = q.clamp(0.0, 1.0) * (self.count - 1) as f64;
+        let lo = h.floor();
+        let a = self.value_at_rank(lo as u64)?;
+        if h == lo {
+            return Some(a);
+        }
+        let b = self.value_at_rank(lo as u64 + 1)?;
+        Some(a + (h - lo) * (b - a))
     }
 }
 
@@ -352,7 +365,9 @@ mod tests {
         xs.iter().for_each(|&x| s.push(x));
         xs.sort_by(f64::total_cmp);
         for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0] {
-            let exact = xs[(q * (xs.len() - 1) as f64).floor() as usize];
+            let h = q * (xs.len() - 1) as f64;
+            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+            let exact = xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo]);
             let got = s.quantile(q).unwrap();
             assert!(
                 (got - exact).abs() <= SKETCH_RELATIVE_ACCURACY * exact.abs() + 1e-12,

@@ -20,7 +20,10 @@ pub use record::{RunResult, RunSummary, StepRecord};
 use crate::calendar::Date;
 use crate::consensus::{block_subsidy_sat, subsidy_sum_sat};
 use crate::market::{FeeProcess, MarketError, PriceProcess};
-use crate::miners::{MarketView, MinersError, Population, StepOutcome};
+use crate::miners::{
+    cbeci_power_w, AsicCatalogue, HardwarePriceConfig, MarketView, MinersError, Population,
+    StepOutcome,
+};
 use crate::scenario::Scenario;
 use blocks::{ChainClock, HASHES_PER_DIFFICULTY};
 use rand::Rng;
@@ -48,6 +51,7 @@ pub struct PreparedScenario {
     pub scenario: Scenario,
     price: PriceProcess,
     fees: FeeProcess,
+    cbeci_catalogue: AsicCatalogue,
 }
 
 impl PreparedScenario {
@@ -59,10 +63,24 @@ impl PreparedScenario {
         price.check_covers(start, scenario.end_date())?;
         let fees = FeeProcess::new(&scenario.fees, start, base_dir)?;
         fees.check_covers(start, scenario.end_date())?;
+        // The catalogue the CBECI view classifies hardware with: the
+        // scenario's own, or the shipped one for reduced-form supply.
+        let cbeci_catalogue = match &scenario.miners {
+            Some(m) => {
+                let c = m.build_catalogue().map_err(MinersError::Catalogue)?;
+                if c.best_available(start).is_none() {
+                    return Err(EngineError::Miners(MinersError::NoGenerationAtStart(start)));
+                }
+                c
+            }
+            None => AsicCatalogue::default_catalogue(&HardwarePriceConfig::default())
+                .map_err(MinersError::Catalogue)?,
+        };
         Ok(PreparedScenario {
             scenario,
             price,
             fees,
+            cbeci_catalogue,
         })
     }
 }
@@ -105,6 +123,7 @@ pub fn run<R: Rng + ?Sized>(
     let mut supply: Option<Supply> = None;
     let mut generation_names: Vec<String> = Vec::new();
     let mut hashrate_by_generation: Vec<f64> = Vec::new();
+    let mut smoothed_hashprice: Option<f64> = None;
 
     for step in 0..steps {
         let t_s = step as f64 * dt_s;
@@ -170,6 +189,21 @@ pub fn run<R: Rng + ?Sized>(
             p.settle(reward_usd);
             hashrate_by_generation.extend_from_slice(p.hashrate_by_generation_hs());
         }
+        // CBECI smooths its profitability threshold over 14 days; an
+        // exponential smoother with a 14-day time constant stands in here.
+        let hashprice = view.hashprice_usd_per_th_day();
+        let w = 1.0 - (-dt_s / (14.0 * 86_400.0)).exp();
+        smoothed_hashprice = match smoothed_hashprice {
+            None => Some(hashprice),
+            Some(h) => Some(h + w * (hashprice - h)),
+        };
+        let cbeci = cbeci_power_w(
+            hashrate,
+            smoothed_hashprice.unwrap_or(hashprice),
+            date,
+            &prepared.cbeci_catalogue,
+            sc.metrics.cbeci_energy_price_usd_per_kwh,
+        );
         records.push(StepRecord::new(
             sc,
             step,
@@ -185,6 +219,7 @@ pub fn run<R: Rng + ?Sized>(
             subsidy_sat,
             fees_sat,
             issued_sat,
+            cbeci,
         ));
     }
     let summary = RunSummary::from_records(sc, &records, clock.retargets());

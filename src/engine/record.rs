@@ -7,7 +7,7 @@
 use super::blocks::{Retarget, StepBlocks};
 use super::SAT_PER_BTC;
 use crate::calendar::Date;
-use crate::miners::{MarketView, StepOutcome};
+use crate::miners::{CbeciEstimate, MarketView, StepOutcome};
 use crate::scenario::Scenario;
 use serde::Serialize;
 
@@ -92,6 +92,13 @@ pub struct StepRecord {
     pub attack_hardware_usd: f64,
     /// attack_energy_usd_per_hour / market cap.
     pub attack_hour_share_of_market_cap: Option<f64>,
+    /// The CBECI accounting view of the same hashrate and revenue (most
+    /// efficient profitable hardware × PUE 1.01), TWh per year.
+    pub cbeci_lower_twh_per_year: f64,
+    /// CBECI best guess (mean of profitable hardware × PUE 1.10), TWh/yr.
+    pub cbeci_best_twh_per_year: f64,
+    /// CBECI upper bound (least efficient profitable × PUE 1.20), TWh/yr.
+    pub cbeci_upper_twh_per_year: f64,
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -128,6 +135,7 @@ impl StepRecord {
         subsidy_sat: u64,
         fees_sat: u64,
         issued_sat: u64,
+        cbeci: CbeciEstimate,
     ) -> StepRecord {
         let price = view.price_usd;
         let subsidy_btc = subsidy_sat as f64 / SAT_PER_BTC;
@@ -184,6 +192,9 @@ impl StepRecord {
             attack_energy_usd_per_hour: attack_energy,
             attack_hardware_usd: finite(attack_th * outcome.hardware_cost_usd_per_th),
             attack_hour_share_of_market_cap: ratio(attack_energy, market_cap),
+            cbeci_lower_twh_per_year: finite(cbeci.lower_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
+            cbeci_best_twh_per_year: finite(cbeci.best_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
+            cbeci_upper_twh_per_year: finite(cbeci.upper_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
         }
     }
 }
@@ -208,6 +219,8 @@ pub struct RunSummary {
     pub equilibrium_ratio_total: Option<f64>,
     pub equilibrium_hashrate_eh_s: f64,
     pub equilibrium_energy_twh_per_year: f64,
+    /// The CBECI view's best guess over the same window, TWh/yr.
+    pub equilibrium_cbeci_best_twh_per_year: f64,
     pub equilibrium_world_electricity_share: f64,
     pub equilibrium_reward_usd_per_day: f64,
     pub equilibrium_total_cost_usd_per_day: f64,
@@ -266,6 +279,7 @@ impl RunSummary {
             equilibrium_ratio_total: ratio(total, reward),
             equilibrium_hashrate_eh_s: mean(|r| r.hashrate_eh_s),
             equilibrium_energy_twh_per_year: mean(|r| r.energy_twh_per_year),
+            equilibrium_cbeci_best_twh_per_year: mean(|r| r.cbeci_best_twh_per_year),
             equilibrium_world_electricity_share: mean(|r| r.world_electricity_share),
             equilibrium_reward_usd_per_day: reward / days,
             equilibrium_total_cost_usd_per_day: total / days,

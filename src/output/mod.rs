@@ -6,10 +6,14 @@
 //! | --- | --- |
 //! | `steps.csv` | one row per step of run 0 ([`crate::engine::StepRecord`]) |
 //! | `retargets.csv` | every difficulty retarget of run 0 |
+//! | `steps-run<i>.csv`, `retargets-run<i>.csv` | the same for kept runs `i` > 0 (`--keep-runs`) |
+//! | `fleet.csv` | run 0's operating hashrate by ASIC generation (agent scenarios) |
 //! | `runs.csv` | one row per run: its seed stream and scalar summary |
 //! | `bands.csv` | per step and metric: mean, sd and 5/25/50/75/95 % across runs |
 //! | `summary.json` | scenario, run count, equilibrium values with confidence intervals |
-//! | `*.png`, `*.svg` | charts |
+//! | `*.png`, `*.svg` | charts ([`crate::report`]) |
+//! | `report.html` | everything on one self-contained page |
+//! | `points.csv` | sweeps only: one row per sweep point ([`crate::sweep`]) |
 
 pub mod atomic;
 

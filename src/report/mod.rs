@@ -306,8 +306,11 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
             Vec::new(),
         ));
         let heights = st.numbers("height");
+        let interval = inp.summary["config"]["chain"]["halving_interval_blocks"]
+            .as_f64()
+            .unwrap_or(210_000.0);
         for w in 1..heights.len() {
-            if (heights[w - 1] / 210_000.0).floor() < (heights[w] / 210_000.0).floor() {
+            if (heights[w - 1] / interval).floor() < (heights[w] / interval).floor() {
                 halvings.push(inp.years.get(w).copied().unwrap_or(f64::NAN));
             }
         }
@@ -383,7 +386,7 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
     out.push(ReportChart {
         stem: "energy",
         caption: format!(
-            "Electricity use annualised ({band_note}) against the seed's reference figures, and as a share of world generation."
+            "Electricity use annualised ({band_note}), next to the CBECI accounting method applied to the same simulated hashrate and revenue, against the seed's reference figures; and as a share of world generation."
         ),
         spec: ChartSpec::Time(time(
             format!("{name}: energy use"),
@@ -391,7 +394,20 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
                 panel(
                     "TWh per year",
                     false,
-                    vec![banded("energy", &b("energy_twh_per_year"), 1.0, 0, runs)],
+                    vec![
+                        banded("agent-based energy", &b("energy_twh_per_year"), 1.0, 0, runs),
+                        Series {
+                            label: "CBECI view of the same chain (median best guess)".into(),
+                            y: b("cbeci_best_twh_per_year").p50,
+                            bands: vec![Band {
+                                lower: b("cbeci_lower_twh_per_year").p50,
+                                upper: b("cbeci_upper_twh_per_year").p50,
+                                label: "CBECI lower to upper bound".into(),
+                            }],
+                            color_index: 4,
+                            dashed: true,
+                        },
+                    ],
                     refs,
                 ),
                 panel(

@@ -323,9 +323,10 @@ impl Scenario {
         v.finish()
     }
 
-    /// The last date of the run.
+    /// The last day the run covers (inclusive): the day that contains the
+    /// last second of the last step. Data files must cover it.
     pub fn end_date(&self) -> Date {
-        let days = (self.simulation.steps() as f64 * self.simulation.step_days).ceil() as i64;
-        self.start.date.add_days(days)
+        let seconds = self.simulation.steps() as f64 * self.simulation.step_s();
+        Date::from_unix_seconds(self.start.date.unix_seconds() + seconds.ceil() as i64 - 1)
     }
 }
