@@ -698,10 +698,12 @@ pub fn describe(sc: &Scenario) -> String {
         sc.start.start_bits(chain)
     );
     s += &format!(
-        "chain        retarget every {} blocks, spacing {} s, clamp x{}, halving every {} blocks, subsidy {} sat\n",
+        "chain        {:?} rule (every {} blocks, clamp x{}; ASERT half-life {} s), spacing {} s, halving every {} blocks, subsidy {} sat\n",
+        chain.difficulty_rule,
         chain.retarget_interval_blocks,
-        chain.target_spacing_s,
         chain.retarget_clamp_factor,
+        chain.asert_half_life_s,
+        chain.target_spacing_s,
         chain.halving_interval_blocks,
         chain.initial_subsidy_sat
     );

@@ -22,11 +22,13 @@
 //! `pindexLast->GetBlockTime()` and the time of the block 2015 blocks
 //! earlier.
 
+pub mod asert;
 pub mod compact;
 pub mod retarget;
 pub mod subsidy;
 pub mod uint256;
 
+pub use asert::{asert_next_target, BCH_HALF_LIFE_S};
 pub use compact::{
     decode_compact, encode_compact, CompactError, DecodedCompact, Target, DIFFICULTY_1_BITS,
     DIFFICULTY_1_TARGET,
@@ -78,6 +80,30 @@ pub struct ChainParams {
     /// Default 64.
     #[serde(default = "default_max_halvings")]
     pub max_halvings: u32,
+    /// Difficulty rule: `"retarget"` (Bitcoin's, every
+    /// `retarget_interval_blocks`, default) or `"asert"` (Bitcoin Cash's
+    /// per-block rule; forces per-block sampling).
+    #[serde(default)]
+    pub difficulty_rule: DifficultyRule,
+    /// ASERT half-life in seconds, in [600, 10^8]; default 172,800 (two
+    /// days, as on Bitcoin Cash). Used only with `difficulty_rule = "asert"`.
+    #[serde(default = "default_asert_half_life_s")]
+    pub asert_half_life_s: i64,
+}
+
+/// Which difficulty adjustment the chain uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DifficultyRule {
+    /// Bitcoin: every `retarget_interval_blocks`, clamped.
+    #[default]
+    Retarget,
+    /// Bitcoin Cash's aserti3-2d, every block.
+    Asert,
+}
+
+fn default_asert_half_life_s() -> i64 {
+    BCH_HALF_LIFE_S
 }
 
 fn default_retarget_interval_blocks() -> u64 {
@@ -112,6 +138,8 @@ impl Default for ChainParams {
             initial_subsidy_sat: default_initial_subsidy_sat(),
             pow_limit_bits: default_pow_limit_bits(),
             max_halvings: default_max_halvings(),
+            difficulty_rule: DifficultyRule::Retarget,
+            asert_half_life_s: default_asert_half_life_s(),
         }
     }
 }
@@ -186,6 +214,15 @@ impl ChainParams {
             2_100_000_000_000_000,
         );
         v.int_in(&join(path, "max_halvings"), self.max_halvings as u64, 0, 64);
+        if !(600..=100_000_000).contains(&self.asert_half_life_s) {
+            v.error(
+                join(path, "asert_half_life_s"),
+                format!(
+                    "must be in [600, 100000000], got {}",
+                    self.asert_half_life_s
+                ),
+            );
+        }
         if let Err(e) = self.try_pow_limit() {
             let why = match e {
                 CompactError::Negative { .. } => "has the sign bit 0x00800000 set",

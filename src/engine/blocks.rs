@@ -32,7 +32,9 @@
 //! A hashrate of zero means no block comes: the chain stalls, as Bitcoin
 //! would, and nothing divides by zero.
 
-use crate::consensus::{next_compact_target, ChainParams, Target};
+use crate::consensus::{
+    asert_next_target, next_compact_target, ChainParams, DifficultyRule, Target,
+};
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Exp, Poisson};
 use serde::{Deserialize, Serialize};
@@ -95,6 +97,11 @@ pub struct ChainClock {
     difficulty: f64,
     sampling: BlockSampling,
     retargets: Vec<Retarget>,
+    /// ASERT anchor: the start tip's height and target, and its parent's
+    /// time (one target spacing before the start).
+    asert_anchor: (u64, Target, i64),
+    /// Time of the last block, seconds since the start (ASERT needs it).
+    tip_time_s: f64,
 }
 
 impl ChainClock {
@@ -111,20 +118,31 @@ impl ChainClock {
         epoch_first_time_s: Option<f64>,
         sampling: BlockSampling,
     ) -> Result<ChainClock, crate::consensus::CompactError> {
-        let difficulty = Target::from_compact(bits)?.difficulty();
+        let target = Target::from_compact(bits)?;
+        let difficulty = target.difficulty();
+        let spacing = params.target_spacing_s as i64;
+        let asert_anchor = (height, target, start_unix_s - spacing);
         let interval = params.retarget_interval_blocks;
         let first_height = (height / interval) * interval;
         let assumed = -((height - first_height) as f64) * params.target_spacing_s as f64;
         Ok(ChainClock {
-            params,
             start_unix_s,
             height,
             time_s: 0.0,
             epoch_first_time_s: epoch_first_time_s.unwrap_or(assumed),
             bits,
             difficulty,
-            sampling,
+            // ASERT moves the difficulty every block: only per-block
+            // sampling is exact then.
+            sampling: if params.difficulty_rule == DifficultyRule::Asert {
+                BlockSampling::PerBlock
+            } else {
+                sampling
+            },
             retargets: Vec::new(),
+            asert_anchor,
+            tip_time_s: 0.0,
+            params,
         })
     }
 
@@ -242,8 +260,13 @@ impl ChainClock {
                 return;
             }
             self.time_s += wait;
+            self.tip_time_s = self.time_s;
             self.height += 1;
             out.blocks += 1;
+            if self.params.difficulty_rule == DifficultyRule::Asert {
+                self.asert_step();
+                continue;
+            }
             let i = self.params.retarget_interval_blocks;
             if self.height % i == 0 {
                 self.epoch_first_time_s = self.time_s;
@@ -253,6 +276,26 @@ impl ChainClock {
                 out.retargets += 1;
             }
         }
+    }
+
+    /// Sets the next block's target by ASERT from the anchor and the tip.
+    fn asert_step(&mut self) {
+        let (anchor_height, anchor_target, anchor_parent_time) = self.asert_anchor;
+        let tip_time = self.start_unix_s + self.tip_time_s.floor() as i64;
+        let next = asert_next_target(
+            &anchor_target,
+            anchor_parent_time,
+            anchor_height,
+            self.height,
+            tip_time,
+            self.params.target_spacing_s as i64,
+            self.params.asert_half_life_s,
+            &self.params.pow_limit(),
+        );
+        self.bits = next.to_compact();
+        self.difficulty = Target::from_compact(self.bits)
+            .map(|t| t.difficulty())
+            .unwrap_or(self.difficulty);
     }
 
     /// Applies the retarget after the epoch's last block (the tip).
