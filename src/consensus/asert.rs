@@ -17,21 +17,28 @@ use super::uint256::U256;
 /// Bitcoin Cash's half-life: two days.
 pub const BCH_HALF_LIFE_S: i64 = 2 * 24 * 3600;
 
-/// The target of the block after a tip at (`tip_height`, `tip_time`),
-/// relative to an anchor block at `anchor_height` whose parent has time
-/// `anchor_parent_time` and whose target is `anchor_target`.
+/// The block every ASERT target is computed from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AsertAnchor {
+    /// Target of the anchor block.
+    pub target: Target,
+    /// Height of the anchor block.
+    pub height: u64,
+    /// Time of the anchor block's parent (Unix seconds).
+    pub parent_time: i64,
+}
+
+/// The target of the block after a tip at (`tip_height`, `tip_time`).
 pub fn asert_next_target(
-    anchor_target: &Target,
-    anchor_parent_time: i64,
-    anchor_height: u64,
+    anchor: &AsertAnchor,
     tip_height: u64,
     tip_time: i64,
     spacing_s: i64,
     half_life_s: i64,
     pow_limit: &Target,
 ) -> Target {
-    let time_diff = tip_time.saturating_sub(anchor_parent_time);
-    let height_diff = tip_height.saturating_sub(anchor_height) as i64;
+    let time_diff = tip_time.saturating_sub(anchor.parent_time);
+    let height_diff = tip_height.saturating_sub(anchor.height) as i64;
     let half_life = half_life_s.max(1);
     // C++ integer division truncates toward zero, as Rust's does.
     let exponent = time_diff
@@ -52,7 +59,7 @@ pub fn asert_next_target(
         .wrapping_add(1u64 << 47);
     let factor = 65_536u64 + (poly >> 48);
     let limit = pow_limit.as_u256();
-    let (product, carry) = anchor_target.as_u256().mul_u64_wide(factor);
+    let (product, carry) = anchor.target.as_u256().mul_u64_wide(factor);
     let next = if carry != 0 {
         limit
     } else {
@@ -86,6 +93,14 @@ pub fn asert_next_target(
 mod tests {
     use super::*;
 
+    fn anchor_at(target: Target, parent_time: i64, height: u64) -> AsertAnchor {
+        AsertAnchor {
+            target,
+            height,
+            parent_time,
+        }
+    }
+
     fn limit() -> Target {
         Target::from_compact(0x1d00ffff).unwrap()
     }
@@ -94,9 +109,7 @@ mod tests {
     fn factor(offset: i64) -> f64 {
         let anchor = Target::from_compact(0x1802a2e1).unwrap();
         let t = asert_next_target(
-            &anchor,
-            0,
-            100,
+            &anchor_at(anchor, 0, 100),
             1100,
             600 * 1001 + offset,
             600,
@@ -140,9 +153,7 @@ mod tests {
         let anchor = Target::from_compact(0x1802a2e1).unwrap();
         // Far behind schedule: easier than the limit → the limit.
         let t = asert_next_target(
-            &anchor,
-            0,
-            0,
+            &anchor_at(anchor, 0, 0),
             1,
             i64::MAX / 2,
             600,
@@ -151,7 +162,7 @@ mod tests {
         );
         assert_eq!(t.to_compact(), 0x1d00ffff);
         // Far ahead: the hardest target, never zero.
-        let t = asert_next_target(&anchor, 0, 0, 10_000_000, 0, 600, 3600, &limit());
+        let t = asert_next_target(&anchor_at(anchor, 0, 0), 10_000_000, 0, 600, 3600, &limit());
         assert_eq!(t.as_u256(), U256::ONE);
     }
 }

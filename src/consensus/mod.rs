@@ -28,7 +28,7 @@ pub mod retarget;
 pub mod subsidy;
 pub mod uint256;
 
-pub use asert::{asert_next_target, BCH_HALF_LIFE_S};
+pub use asert::{asert_next_target, AsertAnchor, BCH_HALF_LIFE_S};
 pub use compact::{
     decode_compact, encode_compact, CompactError, DecodedCompact, Target, DIFFICULTY_1_BITS,
     DIFFICULTY_1_TARGET,

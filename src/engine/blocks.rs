@@ -33,7 +33,7 @@
 //! would, and nothing divides by zero.
 
 use crate::consensus::{
-    asert_next_target, next_compact_target, ChainParams, DifficultyRule, Target,
+    asert_next_target, next_compact_target, AsertAnchor, ChainParams, DifficultyRule, Target,
 };
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Exp, Poisson};
@@ -99,7 +99,7 @@ pub struct ChainClock {
     retargets: Vec<Retarget>,
     /// ASERT anchor: the start tip's height and target, and its parent's
     /// time (one target spacing before the start).
-    asert_anchor: (u64, Target, i64),
+    asert_anchor: AsertAnchor,
     /// Time of the last block, seconds since the start (ASERT needs it).
     tip_time_s: f64,
 }
@@ -121,7 +121,11 @@ impl ChainClock {
         let target = Target::from_compact(bits)?;
         let difficulty = target.difficulty();
         let spacing = params.target_spacing_s as i64;
-        let asert_anchor = (height, target, start_unix_s - spacing);
+        let asert_anchor = AsertAnchor {
+            target,
+            height,
+            parent_time: start_unix_s - spacing,
+        };
         let interval = params.retarget_interval_blocks;
         let first_height = (height / interval) * interval;
         let assumed = -((height - first_height) as f64) * params.target_spacing_s as f64;
@@ -280,12 +284,9 @@ impl ChainClock {
 
     /// Sets the next block's target by ASERT from the anchor and the tip.
     fn asert_step(&mut self) {
-        let (anchor_height, anchor_target, anchor_parent_time) = self.asert_anchor;
         let tip_time = self.start_unix_s + self.tip_time_s.floor() as i64;
         let next = asert_next_target(
-            &anchor_target,
-            anchor_parent_time,
-            anchor_height,
+            &self.asert_anchor,
             self.height,
             tip_time,
             self.params.target_spacing_s as i64,
