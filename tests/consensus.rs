@@ -223,6 +223,7 @@ fn chain_params_validation_messages() {
         initial_subsidy_sat: 2_100_000_000_000_001,
         pow_limit_bits: 0x1d80ffff,
         max_halvings: 65,
+        ..ChainParams::default()
     };
     let mut v = Validator::new();
     p.validate(&mut v, "chain");
