@@ -303,8 +303,12 @@ impl Plan {
         }
         match &self.sweep {
             Some(sw) => {
-                let files = sweep::write_sweep_outputs(out_dir, &self.base, sw, &agg.rows)
+                let mut files = sweep::write_sweep_outputs(out_dir, &self.base, sw, &agg.rows)
                     .map_err(internal)?;
+                files.extend(
+                    crate::report::build_report(out_dir)
+                        .map_err(|e| internal(std::io::Error::other(e)))?,
+                );
                 if !quiet {
                     println!(
                         "{}: sweep of {} points x {} run(s) ({} over {})",

@@ -6,7 +6,8 @@ pub mod tables;
 
 use crate::calendar::Date;
 use crate::chart::{
-    self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart,
+    self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart, XyChart,
+    XyLine,
 };
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -36,6 +37,7 @@ pub enum ReportError {
 pub enum ChartSpec {
     Time(TimeChart),
     Histogram(HistogramChart),
+    Xy(XyChart),
 }
 
 /// One chart of the report.
@@ -52,6 +54,7 @@ impl ReportChart {
             match &self.spec {
                 ChartSpec::Time(c) => chart::draw_time_chart(c, &path, format)?,
                 ChartSpec::Histogram(c) => chart::draw_histogram(c, &path, format)?,
+                ChartSpec::Xy(c) => chart::draw_xy_chart(c, &path, format)?,
             }
         }
         Ok(())
@@ -61,6 +64,7 @@ impl ReportChart {
         match &self.spec {
             ChartSpec::Time(c) => chart::time_chart_svg_string(c),
             ChartSpec::Histogram(c) => chart::histogram_svg_string(c),
+            ChartSpec::Xy(c) => chart::xy_chart_svg_string(c),
         }
     }
 }
@@ -152,7 +156,9 @@ fn banded(label: &str, m: &MetricBands, k: f64, color: usize, runs: u64) -> Seri
         } else {
             label.to_string()
         },
-        y: scaled(&m.p50, k),
+        // One run: its exact value (the mean of one), not the sketch's
+        // median, which is within 0.5 % of it.
+        y: scaled(if runs > 1 { &m.p50 } else { &m.mean }, k),
         bands,
         color_index: color,
         dashed: false,
@@ -475,9 +481,166 @@ fn fmt_num(v: &Value) -> String {
     }
 }
 
+/// The scalars a sweep chart shows against the swept parameter.
+pub const SWEEP_CHART_KEYS: [(&str, &str, &str); 4] = [
+    (
+        "equilibrium_ratio_total",
+        "total cost / reward",
+        "sweep_ratio",
+    ),
+    (
+        "equilibrium_ratio_energy",
+        "energy spend / reward",
+        "sweep_energy_ratio",
+    ),
+    (
+        "equilibrium_hashrate_eh_s",
+        "hashrate, EH/s",
+        "sweep_hashrate",
+    ),
+    (
+        "equilibrium_energy_twh_per_year",
+        "energy, TWh per year",
+        "sweep_energy",
+    ),
+];
+
+/// Charts of a sweep (from `points.csv`): each key scalar's mean with its
+/// 95 % confidence interval against the first swept parameter, one line per
+/// value of the second parameter when there are two or more.
+pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
+    let name = summary["scenario"].as_str().unwrap_or("sweep").to_string();
+    let params: Vec<String> = summary["sweep"]["parameters"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p["path"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(x_param) = params.first().filter(|p| points.has(p)) else {
+        return Vec::new();
+    };
+    let xs = points.numbers(x_param);
+    // Group the points by the second parameter's value (as written).
+    let groups: Vec<(String, Vec<usize>)> = match params.get(1).filter(|p| points.has(p)) {
+        Some(second) => {
+            let labels = points.text(second);
+            let mut g: Vec<(String, Vec<usize>)> = Vec::new();
+            for (i, l) in labels.iter().enumerate() {
+                match g.iter_mut().find(|(k, _)| k == l) {
+                    Some((_, v)) => v.push(i),
+                    None => g.push((l.clone(), vec![i])),
+                }
+            }
+            g.into_iter()
+                .map(|(l, v)| (format!("{second} = {l}"), v))
+                .collect()
+        }
+        None => vec![("mean, 95 % CI".to_string(), (0..xs.len()).collect())],
+    };
+    let log_x = {
+        let finite: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+        let (lo, hi) = finite
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        lo > 0.0 && hi / lo > 50.0
+    };
+    SWEEP_CHART_KEYS
+        .iter()
+        .map(|(key, label, stem)| {
+            let mean = points.numbers(&format!("{key}_mean"));
+            let lo = points.numbers(&format!("{key}_ci95_low"));
+            let hi = points.numbers(&format!("{key}_ci95_high"));
+            let pick = |v: &[f64], idx: &[usize]| idx.iter().map(|&i| v.get(i).copied().unwrap_or(f64::NAN)).collect::<Vec<f64>>();
+            let lines = groups
+                .iter()
+                .map(|(l, idx)| XyLine {
+                    label: l.clone(),
+                    x: pick(&xs, idx),
+                    y: pick(&mean, idx),
+                    y_lower: Some(pick(&lo, idx)),
+                    y_upper: Some(pick(&hi, idx)),
+                })
+                .collect();
+            let ref_lines = if key.starts_with("equilibrium_ratio") {
+                vec![RefLine {
+                    label: "seed claim 0.8".into(),
+                    y: SEED_SPEND_RATIO,
+                }]
+            } else {
+                Vec::new()
+            };
+            ReportChart {
+                stem,
+                caption: format!(
+                    "{label} (mean over each point's runs, with the 95 % confidence interval of the mean) against {x_param}."
+                ),
+                spec: ChartSpec::Xy(XyChart {
+                    title: format!("{name}: {label} versus {x_param}"),
+                    x_label: x_param.clone(),
+                    y_label: label.to_string(),
+                    log_x,
+                    log_y: false,
+                    lines,
+                    ref_lines,
+                    ..Default::default()
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Writes a sweep's charts and `report.html` into `dir` (which holds
+/// `points.csv` and `summary.json`); returns the file names written.
+pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
+    let summary_path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&summary_path).map_err(|e| ReportError::Io {
+        path: summary_path.clone(),
+        message: e.to_string(),
+    })?;
+    let summary: Value = serde_json::from_str(&text).map_err(|e| ReportError::Io {
+        path: summary_path,
+        message: e.to_string(),
+    })?;
+    let points = Table::read(&dir.join("points.csv"))?;
+    let charts = sweep_charts(&summary, &points);
+    let mut files = Vec::new();
+    for c in &charts {
+        c.draw(dir)?;
+        files.push(format!("{}.png", c.stem));
+        files.push(format!("{}.svg", c.stem));
+    }
+    let inputs = ReportInputs {
+        summary,
+        bands: BandTable::default(),
+        steps: None,
+        runs: None,
+        fleet: None,
+        years: Vec::new(),
+        step_days: 1.0,
+    };
+    let html = report_html(&inputs, &charts, dir)?;
+    let path = dir.join("report.html");
+    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| {
+        ReportError::Io {
+            path,
+            message: e.to_string(),
+        }
+    })?;
+    files.push("report.html".into());
+    Ok(files)
+}
+
 /// Writes every chart (PNG and SVG) and `report.html` into `dir`; returns
-/// the file names written.
+/// the file names written. A sweep's folder (with `points.csv` and no
+/// `bands.csv`) gets the sweep charts.
 pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
+    if dir.join("points.csv").exists() && !dir.join("bands.csv").exists() {
+        return build_sweep_report(dir);
+    }
     let inputs = ReportInputs::read(dir)?;
     let charts = charts(&inputs);
     let mut files = Vec::new();
