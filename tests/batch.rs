@@ -192,7 +192,20 @@ fn sweep_bytes_do_not_depend_on_threads_or_shards() {
     ok(&["merge", "--quiet", "--out", s(&out("m4")), s(&out("p4"))]);
     assert_eq!(
         files(&out("t1")).into_keys().collect::<Vec<_>>(),
-        vec!["points.csv", "runs.csv", "summary.json"]
+        vec![
+            "points.csv",
+            "report.html",
+            "runs.csv",
+            "summary.json",
+            "sweep_energy.png",
+            "sweep_energy.svg",
+            "sweep_energy_ratio.png",
+            "sweep_energy_ratio.svg",
+            "sweep_hashrate.png",
+            "sweep_hashrate.svg",
+            "sweep_ratio.png",
+            "sweep_ratio.svg",
+        ]
     );
     assert_same_outputs(&out("t1"), &out("t2"));
     assert_same_outputs(&out("t1"), &out("m4"));
