@@ -115,6 +115,10 @@ pub const BAND_METRICS: &[BandMetric] = &[
         value: |r| Some(r.attack_energy_usd_per_hour),
     },
     BandMetric {
+        name: "attack_rent_usd_per_hour",
+        value: |r| Some(r.attack_rent_usd_per_hour),
+    },
+    BandMetric {
         name: "attack_hour_share_of_market_cap",
         value: |r| r.attack_hour_share_of_market_cap,
     },

@@ -88,6 +88,10 @@ pub struct StepRecord {
     /// Energy cost per hour of running 51 % of the network's hashrate on the
     /// least efficient operating hardware, USD.
     pub attack_energy_usd_per_hour: f64,
+    /// Cost per hour of renting 51 % of the network's hashrate at the
+    /// going hashprice (what the hashrate earns mining; crypto51's method),
+    /// USD.
+    pub attack_rent_usd_per_hour: f64,
     /// Cost of buying 51 % of the network's hashrate new, USD.
     pub attack_hardware_usd: f64,
     /// attack_energy_usd_per_hour / market cap.
@@ -190,6 +194,7 @@ impl StepRecord {
             supply_btc,
             market_cap_usd: market_cap,
             attack_energy_usd_per_hour: attack_energy,
+            attack_rent_usd_per_hour: finite(attack_th * view.hashprice_usd_per_th_day() / 24.0),
             attack_hardware_usd: finite(attack_th * outcome.hardware_cost_usd_per_th),
             attack_hour_share_of_market_cap: ratio(attack_energy, market_cap),
             cbeci_lower_twh_per_year: finite(cbeci.lower_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
@@ -225,6 +230,7 @@ pub struct RunSummary {
     pub equilibrium_reward_usd_per_day: f64,
     pub equilibrium_total_cost_usd_per_day: f64,
     pub equilibrium_attack_energy_usd_per_hour: f64,
+    pub equilibrium_attack_rent_usd_per_hour: f64,
     pub final_hashrate_eh_s: f64,
     pub final_price_usd: f64,
     pub final_supply_btc: f64,
@@ -284,6 +290,7 @@ impl RunSummary {
             equilibrium_reward_usd_per_day: reward / days,
             equilibrium_total_cost_usd_per_day: total / days,
             equilibrium_attack_energy_usd_per_hour: mean(|r| r.attack_energy_usd_per_hour),
+            equilibrium_attack_rent_usd_per_hour: mean(|r| r.attack_rent_usd_per_hour),
             final_hashrate_eh_s: last.hashrate_eh_s,
             final_price_usd: last.price_usd,
             final_supply_btc: last.supply_btc,
