@@ -249,10 +249,7 @@ fn sanitize(x: f64) -> f64 {
 
 /// Hashrate and energy of a reduced-form supply curve for a step.
 fn curve_outcome(curve: &HashSupplyConfig, view: &MarketView) -> StepOutcome {
-    let blocks_per_day = 86_400.0 / view.target_spacing_s;
-    let reward_usd_per_day =
-        (view.subsidy_btc_per_block + view.fee_btc_per_block) * view.price_usd * blocks_per_day;
-    let hashrate = curve.hashrate_hs(reward_usd_per_day);
+    let hashrate = curve.hashrate_hs(view);
     let (j_per_th, usd_per_kwh) = curve.energy_terms();
     let power_w = hashrate / 1e12 * j_per_th;
     let energy_kwh = power_w * view.dt_s / 3.6e6;

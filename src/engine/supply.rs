@@ -1,8 +1,9 @@
 //! Reduced-form hash supply: hashrate as a function of the reward, without
 //! agents. Used for tests of the block clock (a fixed hashrate) and for
 //! published models that specify hash supply directly (Noda, Okumura &
-//! Hashimoto: a linear function of the reward).
+//! Hashimoto: linear in the expected reward per hash, `linear_per_hash`).
 
+use crate::miners::MarketView;
 use crate::scenario::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,23 @@ pub enum HashSupplyConfig {
         #[serde(default = "default_usd_per_kwh")]
         energy_price_usd_per_kwh: f64,
     },
+    /// `hashrate_eh_s = intercept_eh_s + slope_eh_s × R`, floored at zero,
+    /// where `R` is the expected reward in USD per 10^18 hashes at the
+    /// current difficulty, `(subsidy + fees) × price × 10^18 / (difficulty ×
+    /// 2^32)`: Noda, Okumura & Hashimoto's hash supply (their `R = price ×
+    /// W × 12.5`). Unlike `linear`, it responds to the difficulty.
+    LinearPerHash {
+        /// Hashrate at zero reward, EH/s.
+        intercept_eh_s: f64,
+        /// EH/s added per USD of expected reward per 10^18 hashes.
+        slope_eh_s: f64,
+        /// Fleet efficiency, J/TH, for energy accounting (default 20).
+        #[serde(default = "default_j_per_th")]
+        j_per_th: f64,
+        /// Electricity price for energy accounting, USD/kWh (default 0.05).
+        #[serde(default = "default_usd_per_kwh")]
+        energy_price_usd_per_kwh: f64,
+    },
 }
 
 fn default_j_per_th() -> f64 {
@@ -53,8 +71,9 @@ fn default_reward_unit() -> f64 {
 }
 
 impl HashSupplyConfig {
-    /// Hashrate in hashes per second offered at a daily USD reward.
-    pub fn hashrate_hs(&self, reward_usd_per_day: f64) -> f64 {
+    /// Hashrate in hashes per second offered in the market of a step.
+    pub fn hashrate_hs(&self, view: &MarketView) -> f64 {
+        let reward_btc = view.subsidy_btc_per_block + view.fee_btc_per_block;
         let eh = match *self {
             HashSupplyConfig::Fixed { hashrate_eh_s, .. } => hashrate_eh_s,
             HashSupplyConfig::Linear {
@@ -62,7 +81,22 @@ impl HashSupplyConfig {
                 slope_eh_s,
                 reward_unit_usd_per_day,
                 ..
-            } => intercept_eh_s + slope_eh_s * reward_usd_per_day / reward_unit_usd_per_day,
+            } => {
+                let per_day = reward_btc * view.price_usd * 86_400.0 / view.target_spacing_s;
+                intercept_eh_s + slope_eh_s * per_day / reward_unit_usd_per_day
+            }
+            HashSupplyConfig::LinearPerHash {
+                intercept_eh_s,
+                slope_eh_s,
+                ..
+            } => {
+                let r = if view.difficulty > 0.0 {
+                    reward_btc * view.price_usd * 1e18 / (view.difficulty * 4_294_967_296.0)
+                } else {
+                    0.0
+                };
+                intercept_eh_s + slope_eh_s * r
+            }
         };
         if eh.is_finite() {
             eh.max(0.0) * 1e18
@@ -83,12 +117,33 @@ impl HashSupplyConfig {
                 j_per_th,
                 energy_price_usd_per_kwh,
                 ..
+            }
+            | HashSupplyConfig::LinearPerHash {
+                j_per_th,
+                energy_price_usd_per_kwh,
+                ..
             } => (j_per_th, energy_price_usd_per_kwh),
         }
     }
 
     pub fn validate(&self, v: &mut Validator, path: &str) {
         match self {
+            HashSupplyConfig::LinearPerHash {
+                intercept_eh_s,
+                slope_eh_s,
+                j_per_th,
+                energy_price_usd_per_kwh,
+            } => {
+                v.in_closed(&join(path, "intercept_eh_s"), *intercept_eh_s, -1e9, 1e9);
+                v.in_closed(&join(path, "slope_eh_s"), *slope_eh_s, 0.0, 1e9);
+                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
+                v.in_closed(
+                    &join(path, "energy_price_usd_per_kwh"),
+                    *energy_price_usd_per_kwh,
+                    0.0,
+                    100.0,
+                );
+            }
             HashSupplyConfig::Fixed {
                 hashrate_eh_s,
                 j_per_th,
