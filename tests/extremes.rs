@@ -242,3 +242,13 @@ hashrate_eh_s = 7000
     assert_eq!(last.supply_btc, cap);
     assert!(r.records.iter().all(|s| s.supply_btc <= cap));
 }
+
+#[test]
+fn absurd_magnitudes_at_the_validation_limits() {
+    // Prices, fees, capital and manufacturing capacity of 1e300 and the
+    // smallest difficulty: products overflow f64 unless guarded.
+    let r = run_checked(include_str!(
+        "../fuzz/corpus/scenario/seed_absurd_magnitudes.toml"
+    ));
+    assert_eq!(r.records.len(), 366);
+}
