@@ -245,10 +245,23 @@ hashrate_eh_s = 7000
 
 #[test]
 fn absurd_magnitudes_at_the_validation_limits() {
-    // Prices, fees, capital and manufacturing capacity of 1e300 and the
+    // The highest price, fees, capital and manufacturing capacity of 1e300 and the
     // smallest difficulty: products overflow f64 unless guarded.
     let r = run_checked(include_str!(
         "../fuzz/corpus/scenario/seed_absurd_magnitudes.toml"
     ));
     assert_eq!(r.records.len(), 366);
+}
+
+#[test]
+fn price_walk_reaching_the_ceiling() {
+    // The highest start price and drift: the walk hits the process's
+    // ceiling of 1e100 USD within decades; sums over the run stay finite.
+    let r = run_checked(&scenario(&[
+        "[simulation]\nyears = 100\nstep_days = 7",
+        "[price]\nmodel = \"gbm\"\nstart_price_usd = 1e15\ndrift_per_year = 10\nvolatility_per_year = 1",
+        "[fees]\nmodel = \"usd_per_tx\"\nusd_per_tx = 1e3\ntx_per_block = 1e5",
+        AGENTS,
+    ]));
+    assert!(r.records.iter().any(|s| s.price_usd == 1e100));
 }
