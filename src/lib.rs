@@ -12,6 +12,7 @@ pub mod market;
 pub mod miners;
 pub mod output;
 pub mod report;
+pub mod resources;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;

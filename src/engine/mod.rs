@@ -182,8 +182,8 @@ pub fn run<R: Rng + ?Sized>(
             )
         };
         issued_sat = issued_sat.saturating_add(subsidy_sat);
-        let fees_sat = (fee_btc * SAT_PER_BTC).round() as u64 * mined.blocks;
-        let reward_btc = (subsidy_sat + fees_sat) as f64 / SAT_PER_BTC;
+        let fees_sat = ((fee_btc * SAT_PER_BTC).round() as u64).saturating_mul(mined.blocks);
+        let reward_btc = subsidy_sat.saturating_add(fees_sat) as f64 / SAT_PER_BTC;
         let reward_usd = reward_btc * price_usd;
         if let Some(Supply::Agents(p)) = supply.as_mut() {
             p.settle(reward_usd);

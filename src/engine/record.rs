@@ -107,7 +107,8 @@ pub struct StepRecord {
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
     if den > 0.0 && num.is_finite() && den.is_finite() {
-        Some(num / den)
+        // A tiny denominator can still overflow the quotient.
+        Some(num / den).filter(|r| r.is_finite())
     } else {
         None
     }

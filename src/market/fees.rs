@@ -30,6 +30,10 @@ fn default_date_column() -> String {
     "time".to_string()
 }
 
+/// Largest fee per block a [`FeeProcess`] returns, BTC: every bitcoin
+/// there will ever be.
+pub const MAX_FEE_BTC_PER_BLOCK: f64 = 21_000_000.0;
+
 /// How fees evolve (scenario table `[fees]`, chosen by `model`).
 ///
 /// Every variant also takes `fee_only_from` (`YYYY-MM-DD`, default none):
@@ -336,7 +340,9 @@ impl FeeProcess {
     }
 
     /// Expected fees per block in BTC for this step, given the step's price
-    /// (USD/BTC) and the per-block subsidy in BTC. Finite, >= 0.
+    /// (USD/BTC) and the per-block subsidy in BTC. Finite, >= 0 and at most
+    /// [`MAX_FEE_BTC_PER_BLOCK`] (a USD fee at a price near zero would
+    /// otherwise be more bitcoin than will ever exist).
     ///
     /// `step_index` is informational; the step covers `t_s .. t_s + dt_s`
     /// seconds after the start date (replay averages over those days).
@@ -390,7 +396,7 @@ impl FeeProcess {
             }
             FeeModel::None => 0.0,
         };
-        finite_non_negative(fee)
+        finite_non_negative(fee).min(MAX_FEE_BTC_PER_BLOCK)
     }
 }
 

@@ -22,6 +22,34 @@ use std::path::{Path, PathBuf};
 /// Largest |ln price| the stochastic models reach; keeps `exp` finite.
 const MAX_ABS_LOG_PRICE: f64 = 690.0;
 
+/// Highest BTC price a scenario may give (start, constant or point
+/// prices), USD.
+pub const MAX_PRICE_USD: f64 = 1e15;
+
+/// Highest BTC price a [`PriceProcess`] returns, USD: a random walk may
+/// drift far above [`MAX_PRICE_USD`] over centuries, but not so far that
+/// market caps, rewards and their sums over a run overflow.
+pub const MAX_PATH_PRICE_USD: f64 = 1e100;
+
+/// A price field: > 0 (or >= 0 with `allow_zero`) and at most [`MAX_PRICE_USD`].
+fn validate_price(v: &mut Validator, path: &str, price: f64, allow_zero: bool) {
+    if allow_zero {
+        v.non_negative(path, price);
+    } else {
+        v.positive(path, price);
+    }
+    if price.is_finite() && price > MAX_PRICE_USD {
+        v.error(
+            path,
+            format!(
+                "must be at most {} USD, got {}",
+                crate::scenario::validate::num(MAX_PRICE_USD),
+                crate::scenario::validate::num(price)
+            ),
+        );
+    }
+}
+
 /// Market regime of the regime-switching model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,7 +97,7 @@ fn default_date_column() -> String {
 pub struct PricePoint {
     /// Day of this point (`YYYY-MM-DD`, price at the start of the day). Required.
     pub date: Date,
-    /// Price on that day, USD per BTC, >= 0. Required.
+    /// Price on that day, USD per BTC, in [0, 1e15]. Required.
     pub price_usd: f64,
 }
 
@@ -79,13 +107,13 @@ pub struct PricePoint {
 pub enum PriceConfig {
     /// A fixed price.
     Constant {
-        /// Price, USD per BTC, > 0. Required.
+        /// Price, USD per BTC, in (0, 1e15]. Required.
         price_usd: f64,
     },
     /// Geometric Brownian motion, stepped exactly:
     /// `ln S += (μ − σ²/2)·dt + σ·√dt·Z`, dt in years of 365.25 days.
     Gbm {
-        /// Price at the start date, USD per BTC, > 0. Required.
+        /// Price at the start date, USD per BTC, in (0, 1e15]. Required.
         start_price_usd: f64,
         /// Expected growth rate μ per year (E[S_t] = S_0·e^{μt}), in [-10, 10]. Required.
         drift_per_year: f64,
@@ -96,7 +124,7 @@ pub enum PriceConfig {
     /// each multiplying the price by `exp(N(jump_mean_log, jump_sd_log²))`;
     /// the drift is compensated so that E[S_t] = S_0·e^{μt} still holds.
     JumpDiffusion {
-        /// Price at the start date, USD per BTC, > 0. Required.
+        /// Price at the start date, USD per BTC, in (0, 1e15]. Required.
         start_price_usd: f64,
         /// Expected growth rate μ per year, jumps included, in [-10, 10]. Required.
         drift_per_year: f64,
@@ -112,7 +140,7 @@ pub enum PriceConfig {
     /// Two-state Markov chain (bull, bear), GBM within each regime. At each
     /// step the regime switches with probability `1 − exp(−dt/mean_days)`.
     RegimeSwitching {
-        /// Price at the start date, USD per BTC, > 0. Required.
+        /// Price at the start date, USD per BTC, in (0, 1e15]. Required.
         start_price_usd: f64,
         /// Growth rate per year in the bull regime, in [-10, 10]. Required.
         bull_drift_per_year: f64,
@@ -165,13 +193,15 @@ impl PriceConfig {
     /// Reports every out-of-range field under `path` (e.g. `price`).
     pub fn validate(&self, v: &mut Validator, path: &str) {
         match self {
-            PriceConfig::Constant { price_usd } => v.positive(&join(path, "price_usd"), *price_usd),
+            PriceConfig::Constant { price_usd } => {
+                validate_price(v, &join(path, "price_usd"), *price_usd, false)
+            }
             PriceConfig::Gbm {
                 start_price_usd,
                 drift_per_year,
                 volatility_per_year,
             } => {
-                v.positive(&join(path, "start_price_usd"), *start_price_usd);
+                validate_price(v, &join(path, "start_price_usd"), *start_price_usd, false);
                 validate_drift_vol(
                     v,
                     path,
@@ -187,7 +217,7 @@ impl PriceConfig {
                 jump_mean_log,
                 jump_sd_log,
             } => {
-                v.positive(&join(path, "start_price_usd"), *start_price_usd);
+                validate_price(v, &join(path, "start_price_usd"), *start_price_usd, false);
                 validate_drift_vol(
                     v,
                     path,
@@ -208,7 +238,7 @@ impl PriceConfig {
                 mean_bear_days,
                 start_in: _,
             } => {
-                v.positive(&join(path, "start_price_usd"), *start_price_usd);
+                validate_price(v, &join(path, "start_price_usd"), *start_price_usd, false);
                 validate_drift_vol(
                     v,
                     path,
@@ -231,7 +261,7 @@ impl PriceConfig {
                 }
                 for (i, p) in points.iter().enumerate() {
                     let ip = index(&pp, i);
-                    v.non_negative(&join(&ip, "price_usd"), p.price_usd);
+                    validate_price(v, &join(&ip, "price_usd"), p.price_usd, true);
                     if i > 0 && p.date <= points[i - 1].date {
                         v.error(
                             join(&ip, "date"),
@@ -472,7 +502,7 @@ impl PriceProcess {
     /// Price (USD/BTC) for the step that starts at `t_s` seconds after the
     /// start date and lasts `dt_s` seconds; `step_index` increases by 1 each
     /// call (asking twice for the same step returns the same price without
-    /// drawing). Always finite and >= 0.
+    /// drawing). Always finite, >= 0 and at most [`MAX_PATH_PRICE_USD`].
     ///
     /// Stochastic models evolve from the previous call's `t_s` to this one;
     /// the regime-switching model then draws whether the regime changes for
@@ -576,7 +606,7 @@ impl PriceProcess {
             }
         };
         let price = if price.is_finite() && price >= 0.0 {
-            price
+            price.min(MAX_PATH_PRICE_USD)
         } else {
             0.0
         };
@@ -681,7 +711,7 @@ mod tests {
     fn extreme_parameters_stay_finite() {
         let mut p = PriceProcess::new(
             &PriceConfig::JumpDiffusion {
-                start_price_usd: 1e300,
+                start_price_usd: MAX_PRICE_USD,
                 drift_per_year: 10.0,
                 volatility_per_year: 10.0,
                 jumps_per_year: 1000.0,
@@ -696,7 +726,10 @@ mod tests {
         for k in 0..2_000u64 {
             let t = k as f64 * 7.0 * 86_400.0;
             let s = p.step_price_usd(k, t, 7.0 * 86_400.0, &mut rng);
-            assert!(s.is_finite() && s >= 0.0, "step {k}: {s}");
+            assert!(
+                s.is_finite() && (0.0..=MAX_PATH_PRICE_USD).contains(&s),
+                "step {k}: {s}"
+            );
         }
     }
 }

@@ -471,7 +471,7 @@ pub struct MinersConfig {
     pub hardware_price: HardwarePriceConfig,
     /// Agent groups (at least one; shares sum to 1 within 1e-9).
     pub groups: Vec<GroupConfig>,
-    /// World ASIC output, TH/s per month (>= 0). Default 30,000,000 (30 EH/s
+    /// World ASIC output, TH/s per month, in [0, 1e12]. Default 30,000,000 (30 EH/s
     /// a month, roughly the network's growth plus replacement in 2024-25).
     #[serde(default = "default_capacity")]
     pub manufacturing_capacity_th_per_month: f64,
@@ -487,7 +487,7 @@ pub struct MinersConfig {
     /// Most agents there can be with entry, in [1, 1,000,000]. Default 20,000.
     #[serde(default = "default_max_agents")]
     pub max_agents: usize,
-    /// Initial operating hashrate, EH/s (> 0). Default: consistent with the
+    /// Initial operating hashrate, EH/s, in (0, 1e9]. Default: consistent with the
     /// start difficulty, `difficulty × 2^32 / target_spacing`.
     #[serde(default)]
     pub initial_hashrate_eh_s: Option<f64>,
@@ -551,9 +551,11 @@ impl MinersConfig {
                 format!("agents must total at most 100000, got {agents}"),
             );
         }
-        v.non_negative(
+        v.in_closed(
             &join(path, "manufacturing_capacity_th_per_month"),
             self.manufacturing_capacity_th_per_month,
+            0.0,
+            1e12,
         );
         v.in_closed(
             &join(path, "delivery_lag_days"),
@@ -572,7 +574,7 @@ impl MinersConfig {
             1_000_000,
         );
         if let Some(h) = self.initial_hashrate_eh_s {
-            v.positive(&join(path, "initial_hashrate_eh_s"), h);
+            v.in_open_closed(&join(path, "initial_hashrate_eh_s"), h, 0.0, 1e9);
         }
         let fp = join(path, "initial_fleet");
         v.in_open_closed(&join(&fp, "years"), self.initial_fleet.years, 0.0, 30.0);

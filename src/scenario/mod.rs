@@ -23,6 +23,10 @@ use validate::Validator;
 /// Largest number of steps a run may have (a century of hourly steps).
 pub const MAX_STEPS: u64 = 1_000_000;
 
+/// Largest start height accepted (2^32 − 1: some 80,000 years of
+/// ten-minute blocks), so that heights never overflow during a run.
+pub const MAX_START_HEIGHT: u64 = u32::MAX as u64;
+
 /// A whole scenario, as written in its TOML file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -91,7 +95,7 @@ fn default_runs() -> u64 {
 pub struct StartState {
     /// Start date (UTC, `YYYY-MM-DD`); simulation time 0 is its midnight.
     pub date: Date,
-    /// Height of the last block before the start.
+    /// Height of the last block before the start, in [0, 2^32 − 1].
     pub height: u64,
     /// Difficulty of the next block. Give this or `bits`.
     #[serde(default)]
@@ -238,6 +242,17 @@ impl Scenario {
         v.int_in("runs", self.runs, 1, 1_000_000);
         self.chain.validate(&mut v, "chain");
         let chain_ok = v.is_empty();
+        if chain_ok && self.chain.retarget_clamp_factor < 2 {
+            // With a factor of 1 the difficulty never moves, and a hashrate
+            // far above it would mine unboundedly many blocks per step.
+            v.error(
+                "chain.retarget_clamp_factor",
+                format!(
+                    "must be at least 2 so the difficulty can follow the hashrate, got {}",
+                    self.chain.retarget_clamp_factor
+                ),
+            );
+        }
         match (self.start.difficulty, self.start.bits) {
             (Some(_), Some(_)) => v.error(
                 "start.bits",
@@ -255,13 +270,14 @@ impl Scenario {
                     v.error(
                         "start.bits",
                         format!(
-                            "is easier than the proof-of-work limit {:#010x}",
+                            "must not be easier than the proof-of-work limit {:#010x}, got {b:#010x}",
                             self.chain.pow_limit_bits
                         ),
                     );
                 }
             }
         }
+        v.int_in("start.height", self.start.height, 0, MAX_START_HEIGHT);
         let sim = &self.simulation;
         let before = v.len();
         v.in_open_closed("simulation.years", sim.years, 0.0, 1000.0);
@@ -277,9 +293,12 @@ impl Scenario {
         let horizon_ok = v.len() == before;
         if horizon_ok && sim.steps() > MAX_STEPS {
             v.error(
-                "simulation",
+                "simulation.years",
                 format!(
-                    "years / step_days gives {} steps, more than the limit of {MAX_STEPS}",
+                    "{} at step_days {} gives {} steps, more than the limit of {MAX_STEPS} \
+                     (shorten years or lengthen step_days)",
+                    validate::num(sim.years),
+                    validate::num(sim.step_days),
                     sim.steps()
                 ),
             );

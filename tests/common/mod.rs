@@ -1,0 +1,93 @@
+//! Helpers shared by the reliability tests (extremes, properties, fuzz
+//! corpus): building a scenario from TOML text and checking that a run
+//! produced only finite numbers.
+
+#![allow(dead_code)]
+
+use minesim::batch::run_rng;
+use minesim::engine::{run, PreparedScenario, RunResult};
+use minesim::scenario::parse_scenario;
+use std::path::Path;
+
+/// Fields that may be `null` in JSON (`Option`s that are `None` when a
+/// denominator is zero). A NaN or infinity also serialises as `null`, so
+/// any other `null` is a non-finite number.
+pub const NULLABLE: &[&str] = &[
+    "mean_block_interval_s",
+    "ratio_energy",
+    "ratio_energy_capex",
+    "ratio_total",
+    "attack_hour_share_of_market_cap",
+    "equilibrium_ratio_energy",
+    "equilibrium_ratio_energy_capex",
+    "equilibrium_ratio_total",
+];
+
+/// Asserts that every number of a serialised record is finite.
+pub fn assert_finite_json(what: &str, v: &serde_json::Value) {
+    let obj = v.as_object().expect("records serialise as objects");
+    for (k, x) in obj {
+        match x {
+            serde_json::Value::Null => {
+                assert!(NULLABLE.contains(&k.as_str()), "{what}.{k} is not finite")
+            }
+            serde_json::Value::Number(n) => {
+                assert!(n.as_f64().is_some_and(f64::is_finite), "{what}.{k} = {n}")
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Asserts that every number of every step record and of the summary is
+/// finite (the optional ratios too, when present).
+pub fn assert_finite_run(r: &RunResult) {
+    for (i, rec) in r.records.iter().enumerate() {
+        for x in [
+            rec.mean_block_interval_s,
+            rec.ratio_energy,
+            rec.ratio_energy_capex,
+            rec.ratio_total,
+            rec.attack_hour_share_of_market_cap,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(x.is_finite(), "step {i}: optional field {x}");
+        }
+        assert_finite_json(&format!("step {i}"), &serde_json::to_value(rec).unwrap());
+    }
+    let s = &r.summary;
+    for x in [
+        s.mean_block_interval_s,
+        s.equilibrium_ratio_energy,
+        s.equilibrium_ratio_energy_capex,
+        s.equilibrium_ratio_total,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        assert!(x.is_finite(), "summary optional field {x}");
+    }
+    assert_finite_json("summary", &serde_json::to_value(s).unwrap());
+    assert!(r.hashrate_by_generation.iter().all(|x| x.is_finite()));
+    for t in &r.retargets {
+        assert!(t.new_difficulty.is_finite() && t.new_difficulty > 0.0);
+    }
+}
+
+/// Parses, validates and prepares a scenario given as TOML text; panics
+/// with the error message if it is rejected.
+pub fn prepare(text: &str) -> PreparedScenario {
+    let sc = parse_scenario(text, Path::new("extreme.toml")).unwrap_or_else(|e| panic!("{e}"));
+    PreparedScenario::new(sc, Path::new(".")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One run (stream 0 of the scenario's seed), checked for finite numbers.
+pub fn run_checked(text: &str) -> RunResult {
+    let p = prepare(text);
+    let r = run(&p, &mut run_rng(p.scenario.seed, 0)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.records.len() as u64, p.scenario.simulation.steps());
+    assert_finite_run(&r);
+    r
+}
