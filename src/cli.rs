@@ -179,6 +179,36 @@ fn prepare(path: &Path, scenario: Scenario) -> Result<PreparedScenario, Failure>
     })
 }
 
+/// Refuses, before allocating anything, a batch whose estimated peak memory
+/// exceeds what the machine has available (Linux: `MemAvailable`).
+fn check_memory(plan: &Plan) -> Result<(), Failure> {
+    let Some(available) = crate::resources::available_memory_bytes() else {
+        return Ok(());
+    };
+    let needed = plan
+        .points
+        .iter()
+        .map(|p| {
+            crate::resources::estimate_batch_memory_bytes(
+                &p.scenario,
+                plan.base.runs,
+                plan.keep_runs,
+            )
+        })
+        .max()
+        .unwrap_or(0);
+    if needed > available {
+        let gb = |b: u64| b as f64 / 1e9;
+        return Err(Failure::Input(format!(
+            "{}: this batch needs about {:.1} GB of memory, but only {:.1} GB are available; reduce simulation.years, the number of agents or --keep-runs, or lengthen simulation.step_days",
+            plan.path.display(),
+            gb(needed),
+            gb(available)
+        )));
+    }
+    Ok(())
+}
+
 /// A batch ready to run or merge: the scenario, its sweep points prepared
 /// and the job layout.
 struct Plan {
@@ -415,6 +445,7 @@ pub fn execute(cli: Cli) -> Result<(), Failure> {
                 None,
                 keep_runs,
             )?;
+            check_memory(&plan)?;
             let out_dir = out.unwrap_or_else(|| Path::new("output").join(&plan.base.name));
             let options = RunOptions {
                 threads,

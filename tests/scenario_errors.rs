@@ -92,3 +92,60 @@ fn missing_scenario_file() {
         "{e}"
     );
 }
+
+/// A batch that cannot fit in memory is refused before anything is
+/// allocated or written (about 180 GB: 100 years of hourly steps, 100 kept
+/// runs, up to a million agents).
+#[test]
+fn batch_too_big_for_memory_is_refused() {
+    if minesim::resources::available_memory_bytes().is_none() {
+        eprintln!("skipped: no /proc/meminfo on this system");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("huge.toml");
+    std::fs::write(
+        &sc,
+        r#"
+[start]
+date = "2026-01-01"
+height = 930342
+difficulty = 148258433698386
+[simulation]
+years = 100
+step_days = 0.041666666666666664
+[price]
+model = "constant"
+price_usd = 90000
+[miners]
+max_agents = 1000000
+free_entry = true
+[[miners.groups]]
+name = "all"
+share = 1
+agents = 100000
+electricity = { distribution = "fixed", usd_per_kwh = 0.05 }
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let r = Command::new(env!("CARGO_BIN_EXE_minesim"))
+        .args([
+            "run",
+            "--quiet",
+            "--runs",
+            "1000",
+            "--keep-runs",
+            "100",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(&sc)
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(stderr.contains("this batch needs about"), "{stderr}");
+    assert!(stderr.contains("GB are available"), "{stderr}");
+    assert!(!out.exists());
+}
