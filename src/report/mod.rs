@@ -81,18 +81,46 @@ pub struct ReportInputs {
     pub step_days: f64,
 }
 
+/// Reads an output folder's `summary.json`.
+fn read_summary(dir: &Path) -> Result<Value, ReportError> {
+    let path = dir.join("summary.json");
+    let io = |message: String| ReportError::Io {
+        path: path.clone(),
+        message,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| io(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| io(e.to_string()))
+}
+
+/// Draws every chart into `dir`, then writes `report.html`; returns the
+/// file names written.
+fn write_charts_and_html(
+    dir: &Path,
+    inputs: &ReportInputs,
+    charts: &[ReportChart],
+) -> Result<Vec<String>, ReportError> {
+    let mut files = Vec::new();
+    for c in charts {
+        c.draw(dir)?;
+        files.push(format!("{}.png", c.stem));
+        files.push(format!("{}.svg", c.stem));
+    }
+    let html = report_html(inputs, charts, dir)?;
+    let path = dir.join("report.html");
+    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| {
+        ReportError::Io {
+            path,
+            message: e.to_string(),
+        }
+    })?;
+    files.push("report.html".into());
+    Ok(files)
+}
+
 impl ReportInputs {
     /// Reads an output folder.
     pub fn read(dir: &Path) -> Result<ReportInputs, ReportError> {
-        let summary_path = dir.join("summary.json");
-        let text = std::fs::read_to_string(&summary_path).map_err(|e| ReportError::Io {
-            path: summary_path.clone(),
-            message: e.to_string(),
-        })?;
-        let summary: Value = serde_json::from_str(&text).map_err(|e| ReportError::Io {
-            path: summary_path,
-            message: e.to_string(),
-        })?;
+        let summary = read_summary(dir)?;
         let bands = BandTable::read(&dir.join("bands.csv"))?;
         let optional = |name: &str| -> Result<Option<Table>, ReportError> {
             let p = dir.join(name);
@@ -596,23 +624,9 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
 /// Writes a sweep's charts and `report.html` into `dir` (which holds
 /// `points.csv` and `summary.json`); returns the file names written.
 pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
-    let summary_path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&summary_path).map_err(|e| ReportError::Io {
-        path: summary_path.clone(),
-        message: e.to_string(),
-    })?;
-    let summary: Value = serde_json::from_str(&text).map_err(|e| ReportError::Io {
-        path: summary_path,
-        message: e.to_string(),
-    })?;
+    let summary = read_summary(dir)?;
     let points = Table::read(&dir.join("points.csv"))?;
     let charts = sweep_charts(&summary, &points);
-    let mut files = Vec::new();
-    for c in &charts {
-        c.draw(dir)?;
-        files.push(format!("{}.png", c.stem));
-        files.push(format!("{}.svg", c.stem));
-    }
     let inputs = ReportInputs {
         summary,
         bands: BandTable::default(),
@@ -622,16 +636,7 @@ pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
         years: Vec::new(),
         step_days: 1.0,
     };
-    let html = report_html(&inputs, &charts, dir)?;
-    let path = dir.join("report.html");
-    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| {
-        ReportError::Io {
-            path,
-            message: e.to_string(),
-        }
-    })?;
-    files.push("report.html".into());
-    Ok(files)
+    write_charts_and_html(dir, &inputs, &charts)
 }
 
 /// Writes every chart (PNG and SVG) and `report.html` into `dir`; returns
@@ -643,22 +648,7 @@ pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     }
     let inputs = ReportInputs::read(dir)?;
     let charts = charts(&inputs);
-    let mut files = Vec::new();
-    for c in &charts {
-        c.draw(dir)?;
-        files.push(format!("{}.png", c.stem));
-        files.push(format!("{}.svg", c.stem));
-    }
-    let html = report_html(&inputs, &charts, dir)?;
-    let path = dir.join("report.html");
-    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| {
-        ReportError::Io {
-            path,
-            message: e.to_string(),
-        }
-    })?;
-    files.push("report.html".into());
-    Ok(files)
+    write_charts_and_html(dir, &inputs, &charts)
 }
 
 /// The self-contained HTML report.
