@@ -169,7 +169,6 @@ pub fn run<R: Rng + ?Sized>(
             None => StepOutcome::default(),
         };
         let hashrate = sanitize(outcome.hashrate_hs);
-        let difficulty_before = clock.difficulty();
         let mined = clock.advance(dt_s, hashrate, rng);
 
         let subsidy_sat = if fee_only || mined.blocks == 0 {
@@ -213,7 +212,6 @@ pub fn run<R: Rng + ?Sized>(
             &view,
             &outcome,
             hashrate,
-            difficulty_before,
             clock.difficulty(),
             mined,
             subsidy_sat,

@@ -134,7 +134,6 @@ impl StepRecord {
         view: &MarketView,
         outcome: &StepOutcome,
         hashrate_hs: f64,
-        _difficulty_before: f64,
         difficulty_after: f64,
         mined: StepBlocks,
         subsidy_sat: u64,
