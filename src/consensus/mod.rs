@@ -177,7 +177,7 @@ impl ChainParams {
     /// Whether a block at `height` is the first of a new difficulty epoch
     /// (the genesis block at height 0 is not: it has no predecessor).
     pub fn is_retarget_height(&self, height: u64) -> bool {
-        height > 0 && height % self.retarget_interval_blocks.max(1) == 0
+        height > 0 && height.is_multiple_of(self.retarget_interval_blocks.max(1))
     }
 
     /// Reports every out-of-range field under `path`, e.g.

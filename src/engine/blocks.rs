@@ -272,10 +272,10 @@ impl ChainClock {
                 continue;
             }
             let i = self.params.retarget_interval_blocks;
-            if self.height % i == 0 {
+            if self.height.is_multiple_of(i) {
                 self.epoch_first_time_s = self.time_s;
             }
-            if (self.height + 1) % i == 0 {
+            if (self.height + 1).is_multiple_of(i) {
                 self.retarget();
                 out.retargets += 1;
             }
