@@ -264,6 +264,43 @@ pub(crate) fn fit_ticks<DB: DrawingBackend>(
     }
 }
 
+/// A single-panel chart's frame: the plot area under the legend strip, the
+/// axes with their ticks fitted to it, and the y label area's width.
+pub(crate) struct SinglePanel<DB: DrawingBackend> {
+    pub plot_area: Area<DB>,
+    pub x: Axis,
+    pub y: Axis,
+    pub y_label_width: u32,
+}
+
+/// Lays out a single-panel chart in `body`: sizes the y label area and the
+/// legend, fits the ticks of `x` and `y` to the room left, draws the legend
+/// strip at the top and returns the rest.
+pub(crate) fn single_panel<DB: DrawingBackend>(
+    body: &Area<DB>,
+    legend: &[LegendEntry],
+    x: Axis,
+    y: Axis,
+    has_x_desc: bool,
+    has_y_desc: bool,
+) -> Result<SinglePanel<DB>, ChartError> {
+    let y_label_width = y_label_area_width(body, Some(&y), has_y_desc);
+    let (w, h) = body.dim_in_pixel();
+    let legend_w = w.saturating_sub(y_label_width + RIGHT_MARGIN);
+    let legend_h = legend_height(body, legend, legend_w);
+    let plot_h = single_plot_height(h, legend_h, has_x_desc);
+    let x = fit_ticks(body, x, legend_w, true);
+    let y = fit_ticks(body, y, plot_h, false);
+    let (strip, plot_area) = body.split_vertically(legend_h);
+    draw_legend(&strip, legend, y_label_width as i32, legend_w)?;
+    Ok(SinglePanel {
+        plot_area,
+        x,
+        y,
+        y_label_width,
+    })
+}
+
 /// Height left for the plot itself in an area of `area_h` pixels holding a
 /// legend strip of `legend_h` and the x labels.
 pub(crate) fn single_plot_height(area_h: u32, legend_h: u32, has_x_desc: bool) -> u32 {

@@ -7,9 +7,8 @@ use plotters::style::Color;
 
 use super::axis::{Axis, Scale};
 use super::frame::{
-    build_plot, color, draw_err, draw_legend, draw_message, draw_polyline, draw_ref_lines,
-    draw_title, fit_ticks, legend_height, segments, single_plot_height, y_label_area_width, Area,
-    LegendEntry, Mark, Plot, PlotLayout, RIGHT_MARGIN,
+    build_plot, color, draw_err, draw_message, draw_polyline, draw_ref_lines, draw_title, segments,
+    single_panel, Area, LegendEntry, Mark, Plot, PlotLayout, SinglePanel,
 };
 use super::{ChartError, ChartSize, Render, XyChart, XyLine};
 
@@ -82,15 +81,19 @@ impl Render for XyChart {
                 mark: Mark::LinePoint { color: color(i) },
             })
             .collect();
-        let y_label_width = y_label_area_width(&body, Some(&y), !self.y_label.is_empty());
-        let (w, _) = body.dim_in_pixel();
-        let legend_w = w.saturating_sub(y_label_width + RIGHT_MARGIN);
-        let legend_h = legend_height(&body, &legend, legend_w);
-        let plot_h = single_plot_height(body.dim_in_pixel().1, legend_h, !self.x_label.is_empty());
-        let x = fit_ticks(&body, x, legend_w, true);
-        let y = fit_ticks(&body, y, plot_h, false);
-        let (strip, plot_area) = body.split_vertically(legend_h);
-        draw_legend(&strip, &legend, y_label_width as i32, legend_w)?;
+        let SinglePanel {
+            plot_area,
+            x,
+            y,
+            y_label_width,
+        } = single_panel(
+            &body,
+            &legend,
+            x,
+            y,
+            !self.x_label.is_empty(),
+            !self.y_label.is_empty(),
+        )?;
         let layout = PlotLayout {
             y_label_width,
             show_x_labels: true,
