@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every experiment of docs/findings.md with the run counts of its scenario
+# file (1,000 runs per batch or sweep point), then its analysis script, and
+# logs wall time and the analysis output to OUT/experiments.log.
+#
+# Usage: scripts/run_experiments.sh [OUT] [NAME ...]   (default OUT = output;
+#        NAME = a scenario name to run only that one)
+# Env:   MINESIM = path of the binary (default target/release/minesim)
+#        PRUNE=1  deletes the kept per-run step files (steps-run*.csv) after
+#                 the analysis (the Q8(a) ones are about 6 MB per run)
+# Needs about 7 GB of free disk while a kept-runs scenario is analysed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-output}
+shift || true
+BIN=${MINESIM:-target/release/minesim}
+LOG="$OUT/experiments.log"
+mkdir -p "$OUT"
+
+# name | extra run flags | analysis command (OUTDIR is replaced)
+EXPERIMENTS=(
+  "q5-security-example||python3 scripts/summarize.py OUTDIR"
+  "q1-spend-ratio||python3 scripts/summarize.py OUTDIR && python3 scripts/bands_table.py OUTDIR --every 182 ratio_energy ratio_total hashrate_eh_s"
+  "q1-shocks||python3 scripts/q1_shocks.py OUTDIR"
+  "q1-sweep-capacity||python3 scripts/summarize.py OUTDIR --points"
+  "q1-sweep-sigma||python3 scripts/summarize.py OUTDIR --points"
+  "q1-sweep-expectation||python3 scripts/summarize.py OUTDIR --points"
+  "q1-sweep-hardware-price||python3 scripts/summarize.py OUTDIR --points"
+  "q1-sweep-lag||python3 scripts/summarize.py OUTDIR --points"
+  "q1-sweep-volatility||python3 scripts/summarize.py OUTDIR --points"
+  "q2-efficiency-sweep||python3 scripts/summarize.py OUTDIR --points equilibrium_total_cost_usd_per_day equilibrium_ratio_total equilibrium_hashrate_eh_s equilibrium_energy_twh_per_year"
+  "q4-fee-only||python3 scripts/summarize.py OUTDIR --points"
+  "q7-flexible-sweep||python3 scripts/summarize.py OUTDIR --points"
+  "q6-crash-retarget|--keep-runs 999|python3 scripts/q6_crash.py OUTDIR"
+  "q6-crash-asert-1h|--keep-runs 999|python3 scripts/q6_crash.py OUTDIR"
+  "q6-crash-asert-2d|--keep-runs 999|python3 scripts/q6_crash.py OUTDIR"
+  "q6-crash-asert-1w|--keep-runs 999|python3 scripts/q6_crash.py OUTDIR"
+  "q8a-noda-per-hash-retarget|--keep-runs 999|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
+  "q8a-noda-per-hash-asert|--keep-runs 999|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
+  "q8a-noda-retarget|--keep-runs 999|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
+  "q8a-noda-asert|--keep-runs 999|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
+  "q3-regime-switching|--keep-runs 999|python3 scripts/summarize.py OUTDIR && python3 scripts/q3_regimes.py OUTDIR && python3 scripts/bands_table.py OUTDIR --every 365 price_usd hashrate_eh_s energy_twh_per_year"
+  "q7-flexible-load|--keep-runs 999|python3 scripts/summarize.py OUTDIR && python3 scripts/q7_flexible.py OUTDIR"
+  "replay-2016-2024||python3 scripts/summarize.py OUTDIR && python3 scripts/bands_table.py OUTDIR --every 365 difficulty hashrate_eh_s energy_twh_per_year ratio_energy ratio_total"
+  "q8b-attack-rent-2019-03||python3 scripts/bands_table.py OUTDIR --every 7 attack_rent_usd_per_hour price_usd"
+)
+
+for entry in "${EXPERIMENTS[@]}"; do
+  IFS='|' read -r name flags analysis <<<"$entry"
+  if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
+  dir="$OUT/$name"
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  "$BIN" run "scenarios/$name.toml" --out "$dir" --quiet $flags
+  ran=$(date +%s)
+  {
+    echo "=== $name: minesim run scenarios/$name.toml --out $dir $flags ($((ran - start)) s, $(git rev-parse --short HEAD))"
+    bash -c "${analysis//OUTDIR/$dir}" || echo "analysis failed"
+    echo "--- analysis $(($(date +%s) - ran)) s"
+  } >>"$LOG" 2>&1
+  if [ "${PRUNE:-0}" = 1 ]; then rm -f "$dir"/steps-run*.csv; fi
+  echo "$name done in $(($(date +%s) - start)) s"
+done
