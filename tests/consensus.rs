@@ -67,6 +67,62 @@ fn retarget_reference_cases() {
     }
 }
 
+/// Three consecutive mainnet retargets of 2019 (the chain state of
+/// `scenarios/q8b-attack-rent-2019-03.toml`): nBits and timestamps of blocks
+/// 564,480 / 566,495 -> 566,496, 566,496 / 568,511 -> 568,512 and
+/// 568,512 / 570,527 -> 570,528, from the public block headers.
+const MAINNET_2019_CASES: [RetargetCase; 3] = [
+    RetargetCase {
+        name: "mainnet 566,496 (2019-03-10)",
+        first_block_time: 1551026038,
+        last_block_height: 566495,
+        last_block_time: 1552236227,
+        bits_in: 0x172e5b50,
+        bits_expected: 0x172e6117,
+    },
+    RetargetCase {
+        name: "mainnet 568,512 (2019-03-24)",
+        first_block_time: 1552236304,
+        last_block_height: 568511,
+        last_block_time: 1553387053,
+        bits_in: 0x172e6117,
+        bits_expected: 0x172c1f6c,
+    },
+    RetargetCase {
+        name: "mainnet 570,528 (2019-04-06)",
+        first_block_time: 1553387093,
+        last_block_height: 570527,
+        last_block_time: 1554594090,
+        bits_in: 0x172c1f6c,
+        bits_expected: 0x172c071d,
+    },
+];
+
+#[test]
+fn retarget_mainnet_2019_epochs() {
+    let p = ChainParams::default();
+    let difficulties = [
+        6_068_891_541_676.0,
+        6_379_265_451_411.0,
+        6_393_023_717_201.0,
+    ];
+    for (c, want) in MAINNET_2019_CASES.iter().zip(difficulties) {
+        assert!(p.is_retarget_height(c.last_block_height + 1), "{}", c.name);
+        let got = next_compact_target(c.bits_in, c.first_block_time, c.last_block_time, &p);
+        assert_eq!(
+            got, c.bits_expected,
+            "{}: got {got:#010x}, expected {:#010x}",
+            c.name, c.bits_expected
+        );
+        let d = Target::from_compact(got).unwrap().difficulty();
+        assert!(
+            (d - want).abs() < 1.0,
+            "{}: difficulty {d}, the header says {want}",
+            c.name
+        );
+    }
+}
+
 #[test]
 fn clamped_timespans_of_the_clamp_cases() {
     let p = ChainParams::default();

@@ -105,7 +105,9 @@ pub fn run<R: Rng + ?Sized>(
         sc.start.height,
         bits,
         start_unix,
-        None,
+        sc.start
+            .epoch_first_block_unix_s
+            .map(|t| (t - start_unix) as f64),
         sc.simulation.block_sampling,
     )
     .map_err(|e| EngineError::Start(format!("start bits {bits:#010x}: {e}")))?;

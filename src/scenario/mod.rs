@@ -103,6 +103,11 @@ pub struct StartState {
     /// Compact target (`nBits`) of the next block, e.g. `0x17034219`.
     #[serde(default)]
     pub bits: Option<u32>,
+    /// Timestamp (Unix seconds) of the first block of the current
+    /// retarget epoch, at or before the start. Default: the epoch so far
+    /// ran at the target spacing.
+    #[serde(default)]
+    pub epoch_first_block_unix_s: Option<i64>,
 }
 
 impl StartState {
@@ -278,6 +283,17 @@ impl Scenario {
             }
         }
         v.int_in("start.height", self.start.height, 0, MAX_START_HEIGHT);
+        if let Some(t) = self.start.epoch_first_block_unix_s {
+            let start = self.start.date.unix_seconds();
+            if !(0..=start).contains(&t) {
+                v.error(
+                    "start.epoch_first_block_unix_s",
+                    format!(
+                        "must be in [0, {start}] (not after midnight UTC of start.date), got {t}"
+                    ),
+                );
+            }
+        }
         let sim = &self.simulation;
         let before = v.len();
         v.in_open_closed("simulation.years", sim.years, 0.0, 1000.0);
