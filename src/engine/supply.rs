@@ -1,7 +1,8 @@
 //! Reduced-form hash supply: hashrate as a function of the reward, without
 //! agents. Used for tests of the block clock (a fixed hashrate) and for
 //! published models that specify hash supply directly (Noda, Okumura &
-//! Hashimoto: linear in the expected reward per hash, `linear_per_hash`).
+//! Hashimoto: linear or logistic in the expected reward per hash,
+//! `linear_per_hash` and `sigmoid_per_hash`).
 
 use crate::miners::MarketView;
 use crate::scenario::validate::{join, Validator};
@@ -58,6 +59,45 @@ pub enum HashSupplyConfig {
         #[serde(default = "default_usd_per_kwh")]
         energy_price_usd_per_kwh: f64,
     },
+    /// `hashrate_eh_s = cap_eh_s / (1 + exp(−steepness × (R − center)))`
+    /// with `R` as in `LinearPerHash`: the logistic hash supply of Noda,
+    /// Okumura & Hashimoto (their cap 55 EH/s, steepness 3, center 1.5).
+    SigmoidPerHash {
+        /// Hashrate as the reward goes to infinity, EH/s.
+        cap_eh_s: f64,
+        /// Reward per 10^18 hashes (USD) at which half the cap is offered.
+        center_usd_per_eh: f64,
+        /// Logistic steepness, per (USD per 10^18 hashes).
+        steepness: f64,
+        /// Fleet efficiency, J/TH, for energy accounting (default 20).
+        #[serde(default = "default_j_per_th")]
+        j_per_th: f64,
+        /// Electricity price for energy accounting, USD/kWh (default 0.05).
+        #[serde(default = "default_usd_per_kwh")]
+        energy_price_usd_per_kwh: f64,
+    },
+}
+
+/// Expected reward in USD per 10^18 hashes at the current difficulty; 0
+/// when the difficulty is not positive.
+fn reward_usd_per_eh(view: &MarketView) -> f64 {
+    let reward_btc = view.subsidy_btc_per_block + view.fee_btc_per_block;
+    if view.difficulty > 0.0 {
+        reward_btc * view.price_usd * 1e18 / (view.difficulty * 4_294_967_296.0)
+    } else {
+        0.0
+    }
+}
+
+/// The logistic function, without overflow: exp of a large positive
+/// argument is never taken.
+fn logistic(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
 }
 
 fn default_j_per_th() -> f64 {
@@ -89,14 +129,13 @@ impl HashSupplyConfig {
                 intercept_eh_s,
                 slope_eh_s,
                 ..
-            } => {
-                let r = if view.difficulty > 0.0 {
-                    reward_btc * view.price_usd * 1e18 / (view.difficulty * 4_294_967_296.0)
-                } else {
-                    0.0
-                };
-                intercept_eh_s + slope_eh_s * r
-            }
+            } => intercept_eh_s + slope_eh_s * reward_usd_per_eh(view),
+            HashSupplyConfig::SigmoidPerHash {
+                cap_eh_s,
+                center_usd_per_eh,
+                steepness,
+                ..
+            } => cap_eh_s * logistic(steepness * (reward_usd_per_eh(view) - center_usd_per_eh)),
         };
         if eh.is_finite() {
             eh.max(0.0) * 1e18
@@ -122,12 +161,40 @@ impl HashSupplyConfig {
                 j_per_th,
                 energy_price_usd_per_kwh,
                 ..
+            }
+            | HashSupplyConfig::SigmoidPerHash {
+                j_per_th,
+                energy_price_usd_per_kwh,
+                ..
             } => (j_per_th, energy_price_usd_per_kwh),
         }
     }
 
     pub fn validate(&self, v: &mut Validator, path: &str) {
         match self {
+            HashSupplyConfig::SigmoidPerHash {
+                cap_eh_s,
+                center_usd_per_eh,
+                steepness,
+                j_per_th,
+                energy_price_usd_per_kwh,
+            } => {
+                v.in_closed(&join(path, "cap_eh_s"), *cap_eh_s, 0.0, 1e9);
+                v.in_closed(
+                    &join(path, "center_usd_per_eh"),
+                    *center_usd_per_eh,
+                    -1e9,
+                    1e9,
+                );
+                v.in_closed(&join(path, "steepness"), *steepness, 0.0, 1e9);
+                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
+                v.in_closed(
+                    &join(path, "energy_price_usd_per_kwh"),
+                    *energy_price_usd_per_kwh,
+                    0.0,
+                    100.0,
+                );
+            }
             HashSupplyConfig::LinearPerHash {
                 intercept_eh_s,
                 slope_eh_s,
