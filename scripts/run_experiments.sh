@@ -29,6 +29,7 @@ EXPERIMENTS=(
   "q1-sweep-lag||python3 scripts/summarize.py OUTDIR --points"
   "q1-sweep-volatility||python3 scripts/summarize.py OUTDIR --points"
   "q2-efficiency-sweep||python3 scripts/summarize.py OUTDIR --points equilibrium_total_cost_usd_per_day equilibrium_ratio_total equilibrium_hashrate_eh_s equilibrium_energy_twh_per_year"
+  "q2-efficiency-constant-price||python3 scripts/summarize.py OUTDIR --points equilibrium_total_cost_usd_per_day equilibrium_ratio_total equilibrium_hashrate_eh_s equilibrium_energy_twh_per_year"
   "q4-fee-only||python3 scripts/summarize.py OUTDIR --points"
   "q7-flexible-sweep||python3 scripts/summarize.py OUTDIR --points"
   "q6-crash-retarget|--keep-runs 1000|python3 scripts/q6_crash.py OUTDIR"
