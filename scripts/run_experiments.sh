@@ -40,6 +40,8 @@ EXPERIMENTS=(
   "q8a-noda-per-hash-asert|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q8a-noda-sigmoid-retarget|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q8a-noda-sigmoid-asert|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
+  "q8a-noda-sigmoid-cw144|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
+  "q8a-noda-per-hash-cw144|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q8a-noda-retarget|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q8a-noda-asert|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q3-regime-switching|--keep-runs 1000|python3 scripts/summarize.py OUTDIR && python3 scripts/q3_regimes.py OUTDIR && python3 scripts/bands_table.py OUTDIR --every 365 price_usd hashrate_eh_s energy_twh_per_year"

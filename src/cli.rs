@@ -15,6 +15,7 @@ use crate::batch::partial::{
 use crate::batch::{
     complete_kept, run_chunks, BatchResult, ChunksOutcome, JobLayout, JobRow, JobsAggregate,
 };
+use crate::consensus::DifficultyRule;
 use crate::engine::{EngineError, PreparedScenario, RunResult};
 use crate::output::{self, write_bands_csv, write_csv, write_json, write_runs_csv};
 use crate::scenario::{parse_scenario, Scenario, ScenarioError};
@@ -732,15 +733,19 @@ pub fn describe(sc: &Scenario) -> String {
         sc.start.height,
         sc.start.start_bits(chain)
     );
+    let rule = match chain.difficulty_rule {
+        DifficultyRule::Retarget => format!(
+            "retarget every {} blocks, clamp x{}",
+            chain.retarget_interval_blocks, chain.retarget_clamp_factor
+        ),
+        DifficultyRule::Asert => {
+            format!("ASERT every block, half-life {} s", chain.asert_half_life_s)
+        }
+        DifficultyRule::Cw144 => "cw-144 every block (144-block window)".to_string(),
+    };
     s += &format!(
-        "chain        {:?} rule (every {} blocks, clamp x{}; ASERT half-life {} s), spacing {} s, halving every {} blocks, subsidy {} sat\n",
-        chain.difficulty_rule,
-        chain.retarget_interval_blocks,
-        chain.retarget_clamp_factor,
-        chain.asert_half_life_s,
-        chain.target_spacing_s,
-        chain.halving_interval_blocks,
-        chain.initial_subsidy_sat
+        "chain        {rule}, spacing {} s, halving every {} blocks, subsidy {} sat\n",
+        chain.target_spacing_s, chain.halving_interval_blocks, chain.initial_subsidy_sat
     );
     s += &format!("price        {}\n", one_line(&sc.price));
     s += &format!("fees         {}\n", one_line(&sc.fees));

@@ -170,12 +170,17 @@ fn same_seed_same_chain() {
 
 /// After hashrate falls to 20 %, Bitcoin's rule leaves blocks slow until the
 /// epoch ends (weeks at 1/5 of the pace), while ASERT (two-day half-life)
-/// brings the pace back to about 144 a day within days. Tolerance: days
-/// 10–20 averaged over 20 seeds (4,000+ blocks; Poisson sd ~1.6 %).
+/// and cw-144 bring the pace back to about 144 a day within days.
+/// Tolerance: days 10–20 averaged over 20 seeds (4,000+ blocks; Poisson sd
+/// ~1.6 %).
 #[test]
-fn asert_recovers_from_a_hashrate_crash_and_retarget_does_not() {
+fn per_block_rules_recover_from_a_hashrate_crash_and_retarget_does_not() {
     let mut per_rule = Vec::new();
-    for rule in [DifficultyRule::Retarget, DifficultyRule::Asert] {
+    for rule in [
+        DifficultyRule::Retarget,
+        DifficultyRule::Asert,
+        DifficultyRule::Cw144,
+    ] {
         let mut blocks = Vec::new();
         for seed in 0..20 {
             let mut rng = ChaCha8Rng::seed_from_u64(500 + seed);
@@ -213,6 +218,59 @@ fn asert_recovers_from_a_hashrate_crash_and_retarget_does_not() {
         "ASERT: {} blocks/day",
         per_rule[1]
     );
+    assert!(
+        (per_rule[2] / 144.0 - 1.0).abs() < 0.1,
+        "cw-144: {} blocks/day",
+        per_rule[2]
+    );
+}
+
+/// With the equilibrium hashrate cw-144 keeps the pace, and after the
+/// hashrate doubles the difficulty follows within days (the window is 144
+/// blocks, about a day at the new pace). Tolerances: 200 days, 28,800
+/// expected blocks (Poisson sd 0.6 %); the difficulty after the doubling is
+/// a ratio of window work to window time, whose relative sd over ~144
+/// blocks is about 1/√144 ≈ 8 %, hence ±25 %.
+#[test]
+fn cw144_is_stable_at_equilibrium_and_follows_a_doubling() {
+    let params = ChainParams {
+        difficulty_rule: DifficultyRule::Cw144,
+        ..ChainParams::default()
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut c = ChainClock::new(
+        params,
+        700_000,
+        0x1b0404cb,
+        1_300_000_000,
+        None,
+        BlockSampling::Aggregate,
+    )
+    .unwrap();
+    let d0 = c.difficulty();
+    let h = d0 * HASHES_PER_DIFFICULTY / 600.0;
+    let mut total = 0;
+    for _ in 0..200 {
+        total += c.advance(86_400.0, h, &mut rng).blocks;
+    }
+    assert!(
+        (total as f64 / 28_800.0 - 1.0).abs() < 0.03,
+        "{total} blocks"
+    );
+    assert!(
+        (c.difficulty() / d0 - 1.0).abs() < 0.25,
+        "difficulty moved {}",
+        c.difficulty() / d0
+    );
+    for _ in 0..5 {
+        c.advance(86_400.0, 2.0 * h, &mut rng);
+    }
+    assert!(
+        (c.difficulty() / d0 / 2.0 - 1.0).abs() < 0.25,
+        "difficulty after doubling: x{}",
+        c.difficulty() / d0
+    );
+    assert!(c.retargets().is_empty());
 }
 
 /// With the equilibrium hashrate ASERT keeps the difficulty and the pace.

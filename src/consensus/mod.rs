@@ -24,6 +24,7 @@
 
 pub mod asert;
 pub mod compact;
+pub mod cw144;
 pub mod retarget;
 pub mod subsidy;
 pub mod uint256;
@@ -32,6 +33,9 @@ pub use asert::{asert_next_target, AsertAnchor, BCH_HALF_LIFE_S};
 pub use compact::{
     decode_compact, encode_compact, CompactError, DecodedCompact, Target, DIFFICULTY_1_BITS,
     DIFFICULTY_1_TARGET,
+};
+pub use cw144::{
+    block_proof, cw144_next_target, cw144_next_target_from_ends, HeaderWork, CW144_HEADERS,
 };
 pub use retarget::{clamped_timespan, next_compact_target};
 pub use subsidy::{block_subsidy_sat, subsidy_sum_sat, supply_cap_sat};
@@ -81,8 +85,9 @@ pub struct ChainParams {
     #[serde(default = "default_max_halvings")]
     pub max_halvings: u32,
     /// Difficulty rule: `"retarget"` (Bitcoin's, every
-    /// `retarget_interval_blocks`, default) or `"asert"` (Bitcoin Cash's
-    /// per-block rule; forces per-block sampling).
+    /// `retarget_interval_blocks`, default), `"asert"` (Bitcoin Cash's
+    /// per-block rule since 2020) or `"cw144"` (Bitcoin Cash's 2017-2020
+    /// per-block rule); the per-block rules force per-block sampling.
     #[serde(default)]
     pub difficulty_rule: DifficultyRule,
     /// ASERT half-life in seconds, in [600, 10^8]; default 172,800 (two
@@ -100,6 +105,8 @@ pub enum DifficultyRule {
     Retarget,
     /// Bitcoin Cash's aserti3-2d, every block.
     Asert,
+    /// Bitcoin Cash's 2017-2020 rule: every block, from a 144-block window.
+    Cw144,
 }
 
 fn default_asert_half_life_s() -> i64 {

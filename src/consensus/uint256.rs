@@ -1,13 +1,14 @@
 //! A small unsigned 256-bit integer for consensus arithmetic.
 //!
 //! Only what the difficulty rules need: construction, shifts, comparison,
-//! multiplication and division by a `u64` (with a 320-bit intermediate for
-//! `a × m / d`), correctly rounded conversion to `f64`, and the bit length.
+//! complement, multiplication and division by a `u64` (with a 320-bit
+//! intermediate for `a × m / d`), division by a `U256` (for block work and
+//! cw-144), correctly rounded conversion to `f64`, and the bit length.
 //! Bitcoin Core's `arith_uint256` plays the same role in `pow.cpp`.
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::ops::{Shl, Shr};
+use std::ops::{Not, Shl, Shr};
 
 /// Unsigned 256-bit integer stored as four little-endian `u64` limbs
 /// (`limbs[0]` is the least significant).
@@ -112,6 +113,31 @@ impl U256 {
         (!borrow).then_some(U256(out))
     }
 
+    /// Truncating division by a 256-bit divisor, with remainder: binary
+    /// long division over the `bits(self) − bits(d) + 1` quotient bits.
+    /// `None` when `d` is 0.
+    pub fn checked_div_rem(self, d: U256) -> Option<(U256, U256)> {
+        if d.is_zero() {
+            return None;
+        }
+        if self < d {
+            return Some((U256::ZERO, self));
+        }
+        let shift = self.bits() - d.bits();
+        let mut rem = self;
+        let mut quo = [0u64; 4];
+        // bits(d) + shift = bits(self) <= 256: nothing is shifted out.
+        let mut div = d << shift;
+        for i in (0..=shift).rev() {
+            if rem >= div {
+                rem = rem.checked_sub(div)?;
+                quo[(i / 64) as usize] |= 1u64 << (i % 64);
+            }
+            div = div >> 1;
+        }
+        Some((U256(quo), rem))
+    }
+
     /// The full 320-bit product `self × m` as (low 256 bits, high 64 bits).
     pub fn mul_u64_wide(self, m: u64) -> (U256, u64) {
         let mut out = [0u64; 4];
@@ -205,6 +231,15 @@ impl Ord for U256 {
 impl PartialOrd for U256 {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
+    }
+}
+
+impl Not for U256 {
+    type Output = U256;
+
+    /// Bitwise complement, `2^256 − 1 − self` (Core's `operator~`).
+    fn not(self) -> U256 {
+        U256([!self.0[0], !self.0[1], !self.0[2], !self.0[3]])
     }
 }
 

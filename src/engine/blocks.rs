@@ -33,7 +33,8 @@
 //! would, and nothing divides by zero.
 
 use crate::consensus::{
-    asert_next_target, next_compact_target, AsertAnchor, ChainParams, DifficultyRule, Target,
+    asert_next_target, block_proof, cw144_next_target_from_ends, next_compact_target, AsertAnchor,
+    ChainParams, DifficultyRule, HeaderWork, Target, CW144_HEADERS, U256,
 };
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Exp, Poisson};
@@ -102,6 +103,62 @@ pub struct ChainClock {
     asert_anchor: AsertAnchor,
     /// Time of the last block, seconds since the start (ASERT needs it).
     tip_time_s: f64,
+    /// The last headers, for cw-144 (allocated once, only for that rule).
+    cw144: Option<Box<Cw144Window>>,
+}
+
+/// Ring buffer of the last [`CW144_HEADERS`] headers' time and chain work.
+#[derive(Debug, Clone)]
+struct Cw144Window {
+    headers: [HeaderWork; CW144_HEADERS],
+    /// Index of the oldest header; the newest is just before it.
+    oldest: usize,
+}
+
+impl Cw144Window {
+    /// A history in which the blocks before the start tip (at `tip_time`)
+    /// came at the target spacing with the start target.
+    fn steady(tip_time: i64, spacing_s: i64, target: &Target) -> Cw144Window {
+        let proof = block_proof(&target.as_u256());
+        let mut headers = [HeaderWork {
+            time: 0,
+            chain_work: U256::ZERO,
+        }; CW144_HEADERS];
+        let mut work = U256::ZERO;
+        for (i, h) in headers.iter_mut().enumerate() {
+            work = work.checked_add(proof).unwrap_or(U256::MAX);
+            *h = HeaderWork {
+                time: tip_time - (CW144_HEADERS - 1 - i) as i64 * spacing_s,
+                chain_work: work,
+            };
+        }
+        Cw144Window { headers, oldest: 0 }
+    }
+
+    fn at(&self, age_from_oldest: usize) -> HeaderWork {
+        self.headers[(self.oldest + age_from_oldest) % CW144_HEADERS]
+    }
+
+    /// Appends a block mined at `time` with `target`, dropping the oldest.
+    fn push(&mut self, time: i64, target: &Target) {
+        let tip = self.at(CW144_HEADERS - 1);
+        let chain_work = tip
+            .chain_work
+            .checked_add(block_proof(&target.as_u256()))
+            .unwrap_or(U256::MAX);
+        self.headers[self.oldest] = HeaderWork { time, chain_work };
+        self.oldest = (self.oldest + 1) % CW144_HEADERS;
+    }
+
+    fn next_target(&self, spacing_s: i64, pow_limit: &Target) -> Target {
+        let n = CW144_HEADERS;
+        cw144_next_target_from_ends(
+            [self.at(0), self.at(1), self.at(2)],
+            [self.at(n - 3), self.at(n - 2), self.at(n - 1)],
+            spacing_s,
+            pow_limit,
+        )
+    }
 }
 
 impl ChainClock {
@@ -136,16 +193,18 @@ impl ChainClock {
             epoch_first_time_s: epoch_first_time_s.unwrap_or(assumed),
             bits,
             difficulty,
-            // ASERT moves the difficulty every block: only per-block
-            // sampling is exact then.
-            sampling: if params.difficulty_rule == DifficultyRule::Asert {
-                BlockSampling::PerBlock
-            } else {
+            // ASERT and cw-144 move the difficulty every block: only
+            // per-block sampling is exact then.
+            sampling: if params.difficulty_rule == DifficultyRule::Retarget {
                 sampling
+            } else {
+                BlockSampling::PerBlock
             },
             retargets: Vec::new(),
             asert_anchor,
             tip_time_s: 0.0,
+            cw144: (params.difficulty_rule == DifficultyRule::Cw144)
+                .then(|| Box::new(Cw144Window::steady(start_unix_s, spacing, &target))),
             params,
         })
     }
@@ -267,9 +326,16 @@ impl ChainClock {
             self.tip_time_s = self.time_s;
             self.height += 1;
             out.blocks += 1;
-            if self.params.difficulty_rule == DifficultyRule::Asert {
-                self.asert_step();
-                continue;
+            match self.params.difficulty_rule {
+                DifficultyRule::Asert => {
+                    self.asert_step();
+                    continue;
+                }
+                DifficultyRule::Cw144 => {
+                    self.cw144_step();
+                    continue;
+                }
+                DifficultyRule::Retarget => {}
             }
             let i = self.params.retarget_interval_blocks;
             if self.height.is_multiple_of(i) {
@@ -297,6 +363,24 @@ impl ChainClock {
         self.difficulty = Target::from_compact(self.bits)
             .map(|t| t.difficulty())
             .unwrap_or(self.difficulty);
+    }
+
+    /// Records the new tip in the cw-144 window and sets the next block's
+    /// target from it.
+    fn cw144_step(&mut self) {
+        let tip_time = self.start_unix_s + self.tip_time_s.floor() as i64;
+        let spacing = self.params.target_spacing_s as i64;
+        let pow_limit = self.params.pow_limit();
+        let Ok(current) = Target::from_compact(self.bits) else {
+            return;
+        };
+        if let Some(window) = self.cw144.as_mut() {
+            window.push(tip_time, &current);
+            self.bits = window.next_target(spacing, &pow_limit).to_compact();
+            self.difficulty = Target::from_compact(self.bits)
+                .map(|t| t.difficulty())
+                .unwrap_or(self.difficulty);
+        }
     }
 
     /// Applies the retarget after the epoch's last block (the tip).
