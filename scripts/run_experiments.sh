@@ -20,7 +20,7 @@ mkdir -p "$OUT"
 # name | extra run flags | analysis command (OUTDIR is replaced)
 EXPERIMENTS=(
   "q5-security-example||python3 scripts/summarize.py OUTDIR"
-  "q1-spend-ratio||python3 scripts/summarize.py OUTDIR && python3 scripts/bands_table.py OUTDIR --every 182 ratio_energy ratio_total hashrate_eh_s"
+  "q1-spend-ratio||python3 scripts/summarize.py OUTDIR && python3 scripts/bands_table.py OUTDIR --every 182 ratio_energy ratio_total hashrate_eh_s && python3 scripts/halvings.py OUTDIR"
   "q1-shocks||python3 scripts/q1_shocks.py OUTDIR"
   "q1-sweep-capacity||python3 scripts/summarize.py OUTDIR --points"
   "q1-sweep-sigma||python3 scripts/summarize.py OUTDIR --points"
@@ -30,6 +30,7 @@ EXPERIMENTS=(
   "q1-sweep-volatility||python3 scripts/summarize.py OUTDIR --points"
   "q2-efficiency-sweep||python3 scripts/summarize.py OUTDIR --points equilibrium_total_cost_usd_per_day equilibrium_ratio_total equilibrium_hashrate_eh_s equilibrium_energy_twh_per_year"
   "q2-efficiency-constant-price||python3 scripts/summarize.py OUTDIR --points equilibrium_total_cost_usd_per_day equilibrium_ratio_total equilibrium_hashrate_eh_s equilibrium_energy_twh_per_year"
+  "q3-regime-sweep||python3 scripts/summarize.py OUTDIR --points"
   "q4-fee-only||python3 scripts/summarize.py OUTDIR --points"
   "q7-flexible-sweep||python3 scripts/summarize.py OUTDIR --points"
   "q6-crash-retarget|--keep-runs 1000|python3 scripts/q6_crash.py OUTDIR"
