@@ -80,6 +80,12 @@ fn supply() -> impl Strategy<Value = String> {
         (-1e3..1e4f64, 0.0..1e3f64, 1.0..1e9f64).prop_map(|(a, b, u)| format!(
             "[hash_supply]\nmodel = \"linear\"\nintercept_eh_s = {a}\nslope_eh_s = {b}\nreward_unit_usd_per_day = {u:e}"
         )),
+        (-1e3..1e3f64, 0.0..1e3f64).prop_map(|(a, b)| format!(
+            "[hash_supply]\nmodel = \"linear_per_hash\"\nintercept_eh_s = {a}\nslope_eh_s = {b}"
+        )),
+        (0.0..1e4f64, -10.0..10.0f64, 0.0..100.0f64).prop_map(|(cap, c, k)| format!(
+            "[hash_supply]\nmodel = \"sigmoid_per_hash\"\ncap_eh_s = {cap}\ncenter_usd_per_eh = {c}\nsteepness = {k}"
+        )),
         (1..8usize, 0.0..0.3f64, 0.0..2.0f64, any::<bool>(), 0.0..0.9f64).prop_map(
             |(n, kwh, sigma, entry, off)| format!(
                 "[miners]\nmax_agents = 20\nfree_entry = {entry}\nreview_interval_days = 3\n\
@@ -143,8 +149,44 @@ fn scenario() -> impl Strategy<Value = String> {
         )
 }
 
+/// A random scenario on a chain with one of the per-block rules.
+fn per_block_scenario() -> impl Strategy<Value = String> {
+    (scenario(), any::<bool>(), 600..1_000_000i64).prop_map(|(text, asert, half_life)| {
+        let rule = if asert {
+            format!("difficulty_rule = \"asert\"\nasert_half_life_s = {half_life}\n")
+        } else {
+            "difficulty_rule = \"cw144\"\n".to_string()
+        };
+        text.replacen("[chain]\n", &format!("[chain]\n{rule}"), 1)
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// ASERT and cw-144: the same supply, sign and finiteness invariants;
+    /// no epoch retargets; the difficulty never easier than the
+    /// proof-of-work limit (difficulty 1 on these chains).
+    #[test]
+    fn per_block_rule_invariants_hold(text in per_block_scenario()) {
+        let p = prepare(&text);
+        let sc = &p.scenario;
+        let r = match run(&p, &mut run_rng(sc.seed, 0)) {
+            Ok(r) => r,
+            Err(e) => return Err(TestCaseError::reject(e.to_string())),
+        };
+        assert_finite_run(&r);
+        let cap = supply_cap_sat(&sc.chain) as f64 / 1e8;
+        let subsidies: f64 = r.records.iter().map(|s| s.subsidy_btc).sum();
+        prop_assert!(subsidies <= cap);
+        for (i, s) in r.records.iter().enumerate() {
+            prop_assert!(s.supply_btc <= cap, "step {i}: supply {} above cap {cap}", s.supply_btc);
+            prop_assert!(s.difficulty >= 1.0 - 1e-9, "step {i}: difficulty {}", s.difficulty);
+            prop_assert!(s.hashrate_eh_s >= 0.0 && s.reward_usd >= 0.0 && s.energy_cost_usd >= 0.0);
+            prop_assert_eq!(s.retargets, 0);
+        }
+        prop_assert!(r.retargets.is_empty());
+    }
 
     #[test]
     fn engine_invariants_hold(text in scenario()) {
