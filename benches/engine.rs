@@ -1,5 +1,7 @@
 //! Criterion benches of the engine: one 10-year daily run with a
-//! reduced-form supply and with agent populations, and a Monte Carlo batch.
+//! reduced-form supply and with agent populations, a Monte Carlo batch, and
+//! one year of hourly steps under each difficulty rule (per-block sampling
+//! for ASERT and cw-144, about 52,000 blocks).
 //!
 //! Run: `cargo bench --bench engine` (results in target/criterion).
 
@@ -119,6 +121,50 @@ fn ten_year_agents(c: &mut Criterion) {
     g.finish();
 }
 
+/// Noda et al.'s setting (q8a-noda-sigmoid-*.toml) under `rule`.
+fn rule_scenario(rule: &str) -> String {
+    format!(
+        r#"
+name = "bench-rule"
+[start]
+date = "2018-11-20"
+height = 551442
+difficulty = 6.964e12
+[simulation]
+years = 1
+step_days = 0.041666666666666664
+[chain]
+difficulty_rule = "{rule}"
+[price]
+model = "gbm"
+start_price_usd = 5400
+drift_per_year = 0
+volatility_per_year = 0.811
+[hash_supply]
+model = "sigmoid_per_hash"
+cap_eh_s = 55
+center_usd_per_eh = 1.5
+steepness = 3
+"#
+    )
+}
+
+fn one_year_hourly_rules(c: &mut Criterion) {
+    let mut g = c.benchmark_group("rules");
+    g.sample_size(20);
+    for rule in ["retarget", "asert", "cw144"] {
+        let p = prepared(&rule_scenario(rule));
+        g.bench_function(format!("run_1y_hourly_{rule}"), |b| {
+            b.iter_batched(
+                || run_rng(1, 0),
+                |mut rng| black_box(run(&p, &mut rng).unwrap().summary),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    g.finish();
+}
+
 fn batch_200_agents(c: &mut Criterion) {
     let p = prepared(&agents_scenario(1_000, 10.0));
     let mut g = c.benchmark_group("batch");
@@ -143,6 +189,7 @@ criterion_group!(
     benches,
     ten_year_curve,
     ten_year_agents,
+    one_year_hourly_rules,
     batch_200_curve,
     batch_200_agents
 );
