@@ -37,6 +37,7 @@ EXPERIMENTS=(
   "q6-crash-asert-1h|--keep-runs 1000|python3 scripts/q6_crash.py OUTDIR"
   "q6-crash-asert-2d|--keep-runs 1000|python3 scripts/q6_crash.py OUTDIR"
   "q6-crash-asert-1w|--keep-runs 1000|python3 scripts/q6_crash.py OUTDIR"
+  "q6-crash-cw144|--keep-runs 1000|python3 scripts/q6_crash.py OUTDIR"
   "q8a-noda-per-hash-retarget|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q8a-noda-per-hash-asert|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
   "q8a-noda-sigmoid-retarget|--keep-runs 1000|python3 scripts/q8_noda.py OUTDIR && python3 scripts/summarize.py OUTDIR mean_block_interval_s blocks"
