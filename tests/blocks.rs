@@ -233,26 +233,7 @@ fn per_block_rules_recover_from_a_hashrate_crash_and_retarget_does_not() {
 /// blocks is about 1/√144 ≈ 8 %, hence ±25 %.
 #[test]
 fn cw144_is_stable_at_equilibrium_and_follows_a_doubling() {
-    let params = ChainParams {
-        difficulty_rule: DifficultyRule::Cw144,
-        ..ChainParams::default()
-    };
-    let mut rng = ChaCha8Rng::seed_from_u64(11);
-    let mut c = ChainClock::new(
-        params,
-        700_000,
-        0x1b0404cb,
-        1_300_000_000,
-        None,
-        BlockSampling::Aggregate,
-    )
-    .unwrap();
-    let d0 = c.difficulty();
-    let h = d0 * HASHES_PER_DIFFICULTY / 600.0;
-    let mut total = 0;
-    for _ in 0..200 {
-        total += c.advance(86_400.0, h, &mut rng).blocks;
-    }
+    let (mut c, mut rng, d0, h, total) = run_at_equilibrium(DifficultyRule::Cw144, 11, 200);
     assert!(
         (total as f64 / 28_800.0 - 1.0).abs() < 0.03,
         "{total} blocks"
@@ -273,14 +254,19 @@ fn cw144_is_stable_at_equilibrium_and_follows_a_doubling() {
     assert!(c.retargets().is_empty());
 }
 
-/// With the equilibrium hashrate ASERT keeps the difficulty and the pace.
-#[test]
-fn asert_is_stable_at_equilibrium() {
+/// A clock on a chain with `rule`, run for `days` days at the hashrate that
+/// matches its start difficulty. Returns the clock, its generator, the
+/// start difficulty, that hashrate and the number of blocks mined.
+fn run_at_equilibrium(
+    rule: DifficultyRule,
+    seed: u64,
+    days: u32,
+) -> (ChainClock, ChaCha8Rng, f64, f64, u64) {
     let params = ChainParams {
-        difficulty_rule: DifficultyRule::Asert,
+        difficulty_rule: rule,
         ..ChainParams::default()
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut c = ChainClock::new(
         params,
         700_000,
@@ -293,9 +279,16 @@ fn asert_is_stable_at_equilibrium() {
     let d0 = c.difficulty();
     let h = d0 * HASHES_PER_DIFFICULTY / 600.0;
     let mut total = 0;
-    for _ in 0..200 {
+    for _ in 0..days {
         total += c.advance(86_400.0, h, &mut rng).blocks;
     }
+    (c, rng, d0, h, total)
+}
+
+/// With the equilibrium hashrate ASERT keeps the difficulty and the pace.
+#[test]
+fn asert_is_stable_at_equilibrium() {
+    let (c, _, d0, _, total) = run_at_equilibrium(DifficultyRule::Asert, 9, 200);
     // 28,800 expected blocks; sd 170.
     assert!(
         (total as f64 / 28_800.0 - 1.0).abs() < 0.03,

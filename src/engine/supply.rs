@@ -176,8 +176,7 @@ impl HashSupplyConfig {
                 cap_eh_s,
                 center_usd_per_eh,
                 steepness,
-                j_per_th,
-                energy_price_usd_per_kwh,
+                ..
             } => {
                 v.in_closed(&join(path, "cap_eh_s"), *cap_eh_s, 0.0, 1e9);
                 v.in_closed(
@@ -187,50 +186,23 @@ impl HashSupplyConfig {
                     1e9,
                 );
                 v.in_closed(&join(path, "steepness"), *steepness, 0.0, 1e9);
-                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
-                v.in_closed(
-                    &join(path, "energy_price_usd_per_kwh"),
-                    *energy_price_usd_per_kwh,
-                    0.0,
-                    100.0,
-                );
             }
             HashSupplyConfig::LinearPerHash {
                 intercept_eh_s,
                 slope_eh_s,
-                j_per_th,
-                energy_price_usd_per_kwh,
+                ..
             } => {
                 v.in_closed(&join(path, "intercept_eh_s"), *intercept_eh_s, -1e9, 1e9);
                 v.in_closed(&join(path, "slope_eh_s"), *slope_eh_s, 0.0, 1e9);
-                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
-                v.in_closed(
-                    &join(path, "energy_price_usd_per_kwh"),
-                    *energy_price_usd_per_kwh,
-                    0.0,
-                    100.0,
-                );
             }
-            HashSupplyConfig::Fixed {
-                hashrate_eh_s,
-                j_per_th,
-                energy_price_usd_per_kwh,
-            } => {
+            HashSupplyConfig::Fixed { hashrate_eh_s, .. } => {
                 v.in_closed(&join(path, "hashrate_eh_s"), *hashrate_eh_s, 0.0, 1e9);
-                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
-                v.in_closed(
-                    &join(path, "energy_price_usd_per_kwh"),
-                    *energy_price_usd_per_kwh,
-                    0.0,
-                    100.0,
-                );
             }
             HashSupplyConfig::Linear {
                 intercept_eh_s,
                 slope_eh_s,
                 reward_unit_usd_per_day,
-                j_per_th,
-                energy_price_usd_per_kwh,
+                ..
             } => {
                 v.in_closed(&join(path, "intercept_eh_s"), *intercept_eh_s, -1e9, 1e9);
                 v.in_closed(&join(path, "slope_eh_s"), *slope_eh_s, 0.0, 1e9);
@@ -240,14 +212,16 @@ impl HashSupplyConfig {
                     0.0,
                     1e15,
                 );
-                v.in_open_closed(&join(path, "j_per_th"), *j_per_th, 0.0, 1e6);
-                v.in_closed(
-                    &join(path, "energy_price_usd_per_kwh"),
-                    *energy_price_usd_per_kwh,
-                    0.0,
-                    100.0,
-                );
             }
         }
+        // The energy accounting fields, common to every model.
+        let (j_per_th, energy_price_usd_per_kwh) = self.energy_terms();
+        v.in_open_closed(&join(path, "j_per_th"), j_per_th, 0.0, 1e6);
+        v.in_closed(
+            &join(path, "energy_price_usd_per_kwh"),
+            energy_price_usd_per_kwh,
+            0.0,
+            100.0,
+        );
     }
 }
