@@ -7,7 +7,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use minesim::batch::{run_batch, run_rng};
-use minesim::engine::{run, PreparedScenario};
+use minesim::engine::{run, PreparedModel};
 use minesim::scenario::parse_scenario;
 use std::hint::black_box;
 use std::path::Path;
@@ -79,9 +79,9 @@ electricity = {{ distribution = "uniform", low_usd_per_kwh = 0.08, high_usd_per_
     )
 }
 
-fn prepared(text: &str) -> PreparedScenario {
+fn prepared(text: &str) -> PreparedModel {
     let sc = parse_scenario(text, Path::new("bench.toml")).expect("bench scenario is valid");
-    PreparedScenario::new(sc, Path::new(".")).expect("bench scenario prepares")
+    sc.prepare(Path::new(".")).expect("bench scenario prepares")
 }
 
 fn ten_year_curve(c: &mut Criterion) {
@@ -170,7 +170,7 @@ fn batch_200_agents(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch");
     g.sample_size(10);
     g.bench_function("batch_200_runs_10y_1000_agents", |b| {
-        b.iter(|| black_box(run_batch(&p, 0..200, 0, &|| {}).unwrap().rows.len()))
+        b.iter(|| black_box(run_batch(&p, 1, 0..200, 0, &|| {}).unwrap().rows.len()))
     });
     g.finish();
 }
@@ -180,7 +180,7 @@ fn batch_200_curve(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch");
     g.sample_size(10);
     g.bench_function("batch_200_runs_10y_curve", |b| {
-        b.iter(|| black_box(run_batch(&p, 0..200, 0, &|| {}).unwrap().rows.len()))
+        b.iter(|| black_box(run_batch(&p, 1, 0..200, 0, &|| {}).unwrap().rows.len()))
     });
     g.finish();
 }

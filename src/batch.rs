@@ -9,7 +9,7 @@
 //! mean/variance and a quantile sketch, plus one scalar row per run; full
 //! time series only for the first `keep_runs` runs.
 
-use crate::engine::{run, EngineError, PreparedScenario, RunResult, RunSummary, StepRecord};
+use crate::engine::{run, EngineError, PreparedModel, RunResult, RunSummary, StepRecord};
 use crate::stats::{Moments, QuantileSketch};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -210,11 +210,12 @@ pub struct BatchResult {
     pub kept: Vec<(u64, RunResult)>,
 }
 
-/// Runs `runs` of the scenario (run indices, so shards can take slices) in
-/// the current rayon pool. `on_run_done` is called once per finished run
-/// (from worker threads) for progress display.
+/// Runs `runs` of the model (run indices, so shards can take slices) with
+/// master seed `seed` in the current rayon pool. `on_run_done` is called
+/// once per finished run (from worker threads) for progress display.
 pub fn run_batch(
-    prepared: &PreparedScenario,
+    prepared: &PreparedModel,
+    seed: u64,
     runs: Range<u64>,
     keep_runs: u64,
     on_run_done: &(dyn Fn() + Sync),
@@ -226,13 +227,16 @@ pub fn run_batch(
     let keep = runs.start..runs.start.saturating_add(keep_runs).min(runs.end);
     let mut kept = Vec::new();
     let mut agg = JobsAggregate::starting_at(runs.start);
-    let outcome = run_chunks(
-        std::slice::from_ref(prepared),
+    let jobs = Jobs {
+        points: std::slice::from_ref(prepared),
+        seed,
         layout,
+        keep,
+    };
+    let outcome = jobs.run_chunks(
         runs.end,
         &mut agg,
         &mut kept,
-        keep,
         on_run_done,
         &AtomicBool::new(false),
         &mut |_| Ok::<(), EngineError>(()),
@@ -336,12 +340,12 @@ impl JobsAggregate {
     }
 
     /// Appends the aggregate of the jobs right after these.
-    pub fn append(&mut self, other: JobsAggregate) -> Result<(), String> {
+    pub fn append(&mut self, other: JobsAggregate) -> Result<(), JobsGap> {
         if other.jobs.start != self.jobs.end {
-            return Err(format!(
-                "jobs {}..{} do not follow jobs {}..{}",
-                other.jobs.start, other.jobs.end, self.jobs.start, self.jobs.end
-            ));
+            return Err(JobsGap {
+                have: self.jobs.clone(),
+                next: other.jobs,
+            });
         }
         self.jobs.end = other.jobs.end;
         self.rows.extend(other.rows);
@@ -350,7 +354,15 @@ impl JobsAggregate {
     }
 }
 
-/// How [`run_chunks`] ended.
+/// An aggregate that does not continue where another one ends.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("jobs {}..{} do not follow jobs {}..{}", next.start, next.end, have.start, have.end)]
+pub struct JobsGap {
+    pub have: Range<u64>,
+    pub next: Range<u64>,
+}
+
+/// How [`Jobs::run_chunks`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChunksOutcome {
     /// Every job up to the end was folded in.
@@ -359,81 +371,123 @@ pub enum ChunksOutcome {
     Stopped,
 }
 
-/// Continues `agg` (whose jobs end where work resumes) up to job `end`, in
-/// chunks of [`CHUNK_RUNS`] jobs run in parallel in the current rayon pool
-/// and folded in job order. Full results of the jobs in `keep` (plain
-/// batches: run indices) are pushed to `kept`. After each chunk
-/// `after_chunk` sees the aggregate (to checkpoint it); before each chunk
-/// `stop` is checked. `points` holds the prepared scenario of each sweep
-/// point (one for a plain batch); bands are folded only when there is one.
-#[allow(clippy::too_many_arguments)]
-pub fn run_chunks<E: From<EngineError>>(
-    points: &[PreparedScenario],
-    layout: JobLayout,
-    end: u64,
-    agg: &mut JobsAggregate,
-    kept: &mut Vec<(u64, RunResult)>,
-    keep: Range<u64>,
-    on_run_done: &(dyn Fn() + Sync),
-    stop: &AtomicBool,
-    after_chunk: &mut dyn FnMut(&JobsAggregate) -> Result<(), E>,
-) -> Result<ChunksOutcome, E> {
-    let with_bands = points.len() == 1;
-    while agg.jobs.end < end {
-        if stop.load(Ordering::SeqCst) {
-            return Ok(ChunksOutcome::Stopped);
-        }
-        let chunk_start = agg.jobs.end;
-        let chunk_end = chunk_start.saturating_add(CHUNK_RUNS).min(end);
-        let done: Vec<Result<(u64, RunResult), EngineError>> = (chunk_start..chunk_end)
-            .into_par_iter()
-            .map(|job| {
-                let (point, run_index) = layout.locate(job);
-                let prepared = &points[(point as usize).min(points.len() - 1)];
-                let mut rng = point_run_rng(prepared.scenario.seed, point, run_index);
-                let r = run(prepared, &mut rng);
-                on_run_done();
-                r.map(|r| (job, r))
-            })
-            .collect();
-        let mut results = Vec::with_capacity(done.len());
-        for item in done {
-            results.push(item?);
-        }
-        if with_bands {
-            let all: Vec<&[StepRecord]> =
-                results.iter().map(|(_, r)| r.records.as_slice()).collect();
-            agg.bands.fold_many(&all);
-        }
-        for (job, r) in results {
-            let (point, run_index) = layout.locate(job);
-            agg.rows.push(JobRow {
-                point,
-                run: run_index,
-                summary: r.summary.clone(),
-            });
-            agg.jobs.end = job + 1;
-            if keep.contains(&job) {
-                kept.push((job, r));
-            }
-        }
-        after_chunk(agg)?;
+/// Why the batch layer could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The worker threads could not be started.
+    #[error("cannot start {threads} worker thread(s): {source}")]
+    ThreadPool {
+        threads: String,
+        #[source]
+        source: rayon::ThreadPoolBuildError,
+    },
+}
+
+/// Runs `f` on a rayon pool of `threads` worker threads (default: one per
+/// core). The batch layer owns parallelism: callers say how many threads,
+/// never build a pool themselves.
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, BatchError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        builder = builder.num_threads(t);
     }
-    Ok(ChunksOutcome::Finished)
+    let pool = builder.build().map_err(|source| BatchError::ThreadPool {
+        threads: threads.map_or_else(|| "the default number of".into(), |t| t.to_string()),
+        source,
+    })?;
+    Ok(pool.install(f))
+}
+
+/// The jobs of a batch or sweep: the prepared model of each sweep point
+/// (one for a plain batch), the master seed, the job layout and the jobs
+/// whose full results are kept (plain batches: run indices).
+#[derive(Debug, Clone)]
+pub struct Jobs<'a> {
+    pub points: &'a [PreparedModel],
+    pub seed: u64,
+    pub layout: JobLayout,
+    pub keep: Range<u64>,
+}
+
+impl Jobs<'_> {
+    /// Continues `agg` (whose jobs end where work resumes) up to job
+    /// `end`, in chunks of [`CHUNK_RUNS`] jobs run in parallel in the
+    /// current rayon pool and folded in job order. Full results of the
+    /// jobs in `keep` are pushed to `kept`. After each chunk `after_chunk`
+    /// sees the aggregate (to checkpoint it); before each chunk `stop` is
+    /// checked. Bands are folded only when there is one point.
+    pub fn run_chunks<E: From<EngineError>>(
+        &self,
+        end: u64,
+        agg: &mut JobsAggregate,
+        kept: &mut Vec<(u64, RunResult)>,
+        on_run_done: &(dyn Fn() + Sync),
+        stop: &AtomicBool,
+        after_chunk: &mut dyn FnMut(&JobsAggregate) -> Result<(), E>,
+    ) -> Result<ChunksOutcome, E> {
+        let points = self.points;
+        let layout = self.layout;
+        let with_bands = points.len() == 1;
+        while agg.jobs.end < end {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(ChunksOutcome::Stopped);
+            }
+            let chunk_start = agg.jobs.end;
+            let chunk_end = chunk_start.saturating_add(CHUNK_RUNS).min(end);
+            let done: Vec<Result<(u64, RunResult), EngineError>> = (chunk_start..chunk_end)
+                .into_par_iter()
+                .map(|job| {
+                    let (point, run_index) = layout.locate(job);
+                    let prepared = &points[(point as usize).min(points.len() - 1)];
+                    let mut rng = point_run_rng(self.seed, point, run_index);
+                    let r = run(prepared, &mut rng);
+                    on_run_done();
+                    r.map(|r| (job, r))
+                })
+                .collect();
+            let mut results = Vec::with_capacity(done.len());
+            for item in done {
+                results.push(item?);
+            }
+            if with_bands {
+                let all: Vec<&[StepRecord]> =
+                    results.iter().map(|(_, r)| r.records.as_slice()).collect();
+                agg.bands.fold_many(&all);
+            }
+            for (job, r) in results {
+                let (point, run_index) = layout.locate(job);
+                agg.rows.push(JobRow {
+                    point,
+                    run: run_index,
+                    summary: r.summary.clone(),
+                });
+                agg.jobs.end = job + 1;
+                if self.keep.contains(&job) {
+                    kept.push((job, r));
+                }
+            }
+            after_chunk(agg)?;
+        }
+        Ok(ChunksOutcome::Finished)
+    }
 }
 
 /// Full results of runs `keep` of a plain batch: those already in `kept`
 /// are used, the others are recomputed (a run depends only on the seed
 /// and its index, so the bytes are the same). Sorted by run.
 pub fn complete_kept(
-    prepared: &PreparedScenario,
+    prepared: &PreparedModel,
+    seed: u64,
     keep: Range<u64>,
     mut kept: Vec<(u64, RunResult)>,
 ) -> Result<Vec<(u64, RunResult)>, EngineError> {
     kept.retain(|(i, _)| keep.contains(i));
     for i in keep {
         if !kept.iter().any(|(k, _)| *k == i) {
-            let mut rng = point_run_rng(prepared.scenario.seed, 0, i);
+            let mut rng = point_run_rng(seed, 0, i);
             kept.push((i, run(prepared, &mut rng)?));
         }
     }

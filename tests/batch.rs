@@ -1,8 +1,6 @@
 //! Batches, sweeps, shards, merge and resume: every way of computing a
 //! batch must write the same bytes.
 
-use clap::Parser;
-use minesim::cli::{execute, Cli, Failure};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -54,23 +52,35 @@ fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-fn run(args: &[&str]) -> Result<(), Failure> {
-    let mut all = vec!["minesim"];
-    all.extend_from_slice(args);
-    execute(Cli::parse_from(all))
+/// Runs the binary; its exit code and stderr.
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("minesim binary runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn ok(args: &[&str]) {
-    if let Err(e) = run(args) {
-        panic!("minesim {args:?} failed: {e:?}");
-    }
+    let (code, stderr) = run(args);
+    assert_eq!(code, Some(0), "minesim {args:?} failed: {stderr}");
 }
 
+/// The message of an input error (exit code 2, `error: ` on stderr).
 fn input_error(args: &[&str]) -> String {
-    match run(args) {
-        Err(Failure::Input(m)) => m,
-        other => panic!("expected an input error from {args:?}, got {other:?}"),
-    }
+    let (code, stderr) = run(args);
+    assert_eq!(
+        code,
+        Some(2),
+        "expected an input error from {args:?}, got: {stderr}"
+    );
+    let m = stderr.trim_end();
+    m.strip_prefix("error: ")
+        .unwrap_or_else(|| panic!("expected `error: ...` from {args:?}, got: {m}"))
+        .to_string()
 }
 
 /// Every file of a folder (not hidden ones), by name.
@@ -429,8 +439,11 @@ fn killed_batch_resumes_to_identical_outputs() {
             assert!(start.elapsed() < Duration::from_secs(60), "no checkpoint");
             std::thread::sleep(Duration::from_millis(2));
         }
-        // SAFETY: sends a signal to our own child process.
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let sent = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -INT failed");
         let done = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&done.stderr);
         if done.status.code() == Some(130) {

@@ -5,7 +5,7 @@ use minesim::consensus::{
     block_subsidy_sat, clamped_timespan, next_compact_target, subsidy_sum_sat, supply_cap_sat,
     ChainParams, CompactError, Target, U256,
 };
-use minesim::scenario::validate::Validator;
+use minesim::validate::Validator;
 
 /// One row of the reference's retarget table (Bitcoin Core `pow_tests.cpp`).
 struct RetargetCase {

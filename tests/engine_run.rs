@@ -2,7 +2,7 @@
 
 use minesim::batch::run_rng;
 use minesim::consensus::{subsidy_sum_sat, supply_cap_sat, ChainParams};
-use minesim::engine::{run, PreparedScenario, RunResult};
+use minesim::engine::{run, PreparedModel, RunResult};
 use minesim::scenario::parse_scenario;
 use std::path::Path;
 
@@ -30,9 +30,9 @@ intercept_eh_s = 100
 slope_eh_s = 20
 "#;
 
-fn prepared(text: &str) -> PreparedScenario {
+fn prepared(text: &str) -> PreparedModel {
     let sc = parse_scenario(text, Path::new("invariants.toml")).unwrap();
-    PreparedScenario::new(sc, Path::new(".")).unwrap()
+    sc.prepare(Path::new(".")).unwrap()
 }
 
 fn check_invariants(r: &RunResult, chain: &ChainParams, start_height: u64) {
@@ -84,7 +84,7 @@ fn ten_year_run_keeps_every_invariant() {
     for run_index in 0..5 {
         let r = run(&p, &mut run_rng(11, run_index)).unwrap();
         assert_eq!(r.records.len(), 3653);
-        check_invariants(&r, &p.scenario.chain, 930_342);
+        check_invariants(&r, &p.model.chain, 930_342);
         // The two halvings of the decade (1,050,000 and 1,260,000) happen.
         let last = r.records.last().unwrap();
         assert!(last.height > 1_260_000, "height {}", last.height);
@@ -112,7 +112,7 @@ fn past_the_last_halving_supply_stops_at_the_cap() {
         .replace("years = 10", "years = 1");
     let p = prepared(&text);
     let r = run(&p, &mut run_rng(1, 0)).unwrap();
-    let chain = &p.scenario.chain;
+    let chain = &p.model.chain;
     check_invariants(&r, chain, 6_929_000);
     let last = r.records.last().unwrap();
     assert_eq!(last.supply_btc, supply_cap_sat(chain) as f64 / 1e8);

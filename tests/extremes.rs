@@ -3,9 +3,7 @@
 //! zero, the population is tiny or huge, steps are hourly or weekly, and
 //! the run goes past the last halving.
 
-mod common;
-
-use common::run_checked;
+use crate::common::run_checked;
 use minesim::consensus::{supply_cap_sat, ChainParams};
 
 const START: &str = r#"

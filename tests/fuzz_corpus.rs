@@ -3,11 +3,9 @@
 //! a normal test: no input may panic, and a scenario that validates (with a
 //! short horizon and few agents) must run and produce only finite numbers.
 
-mod common;
-
-use common::assert_finite_run;
+use crate::common::assert_finite_run;
 use minesim::batch::run_rng;
-use minesim::engine::{run, PreparedScenario};
+use minesim::engine::run;
 use minesim::scenario::parse_scenario;
 use std::path::Path;
 
@@ -34,7 +32,7 @@ fn check(data: &[u8]) -> bool {
         m.max_agents = m.max_agents.min(MAX_FUZZ_AGENTS);
     }
     let seed = sc.seed;
-    let Ok(prepared) = PreparedScenario::new(sc, Path::new(".")) else {
+    let Ok(prepared) = sc.prepare(Path::new(".")) else {
         return false;
     };
     match run(&prepared, &mut run_rng(seed, 0)) {

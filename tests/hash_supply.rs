@@ -83,7 +83,7 @@ fn sigmoid_rejects_out_of_range_fields_with_paths() {
         "model = \"sigmoid_per_hash\"\ncap_eh_s = -1\ncenter_usd_per_eh = 1.5\nsteepness = -3",
     )
     .unwrap();
-    let mut v = minesim::scenario::validate::Validator::default();
+    let mut v = minesim::validate::Validator::default();
     s.validate(&mut v, "hash_supply");
     let text: Vec<String> = v.into_errors().iter().map(|e| e.to_string()).collect();
     let text = text.join("\n");

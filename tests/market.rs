@@ -7,7 +7,7 @@ use minesim::calendar::Date;
 use minesim::market::{
     load_daily_series, FeeConfig, FeeProcess, MarketError, PriceConfig, PriceProcess, Regime,
 };
-use minesim::scenario::validate::Validator;
+use minesim::validate::Validator;
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

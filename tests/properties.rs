@@ -7,9 +7,7 @@
 //! within the clamp of the previous difficulty; spends and hashrates are
 //! non-negative; every number of every record and of the summary is finite.
 
-mod common;
-
-use common::{assert_finite_run, prepare};
+use crate::common::{assert_finite_run, prepare};
 use minesim::batch::run_rng;
 use minesim::consensus::supply_cap_sat;
 use minesim::engine::run;
@@ -171,7 +169,7 @@ proptest! {
     fn per_block_rule_invariants_hold(text in per_block_scenario()) {
         let p = prepare(&text);
         let sc = &p.scenario;
-        let r = match run(&p, &mut run_rng(sc.seed, 0)) {
+        let r = match run(&p.model, &mut run_rng(sc.seed, 0)) {
             Ok(r) => r,
             Err(e) => return Err(TestCaseError::reject(e.to_string())),
         };
@@ -193,7 +191,7 @@ proptest! {
         let p = prepare(&text);
         let sc = &p.scenario;
         let chain = &sc.chain;
-        let r = match run(&p, &mut run_rng(sc.seed, 0)) {
+        let r = match run(&p.model, &mut run_rng(sc.seed, 0)) {
             Ok(r) => r,
             // Agents may find no hardware released by the start date, etc.
             Err(e) => return Err(TestCaseError::reject(e.to_string())),

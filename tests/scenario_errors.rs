@@ -4,7 +4,6 @@
 //! (at the end, so line numbers in messages are unaffected); together they
 //! are the whole expected message, one line each.
 
-use minesim::engine::PreparedScenario;
 use minesim::scenario::load_scenario;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,7 +36,7 @@ fn expected(path: &Path) -> String {
 fn error_of(path: &Path) -> String {
     match load_scenario(path) {
         Err(e) => e.to_string(),
-        Ok(sc) => match PreparedScenario::new(sc, path.parent().unwrap()) {
+        Ok(sc) => match sc.prepare(path.parent().unwrap()) {
             Err(e) => format!("{}: {e}", path.display()),
             Ok(_) => panic!("{} was accepted", path.display()),
         },

@@ -3,7 +3,6 @@
 //! Scenarios that replay `../shared/data` are skipped with a message when
 //! that folder is absent.
 
-use minesim::engine::PreparedScenario;
 use minesim::scenario::load_scenario;
 use minesim::sweep;
 use std::path::Path;
@@ -34,7 +33,7 @@ fn every_shipped_scenario_is_valid_and_prepares() {
             );
             continue;
         }
-        PreparedScenario::new(sc, f.parent().unwrap())
+        sc.prepare(f.parent().unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         prepared += 1;
     }

@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use minesim::batch::run_rng;
-use minesim::engine::{run, PreparedScenario, RunResult};
+use minesim::engine::{run, PreparedModel, RunResult};
 use minesim::scenario::parse_scenario;
 use std::path::Path;
 
@@ -94,7 +94,7 @@ fn check(data: &[u8]) {
         m.max_agents = m.max_agents.min(MAX_FUZZ_AGENTS);
     }
     let seed = sc.seed;
-    let Ok(prepared) = PreparedScenario::new(sc, Path::new(".")) else {
+    let Ok(prepared) = sc.prepare(Path::new(".")) else {
         return;
     };
     if let Ok(r) = run(&prepared, &mut run_rng(seed, 0)) {

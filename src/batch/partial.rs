@@ -15,8 +15,8 @@
 //! [`JobLayout::shard_jobs`]), which matches Slurm array task ids from 0 and
 //! Kubernetes `JOB_COMPLETION_INDEX`.
 
-use super::{JobLayout, JobsAggregate};
-use crate::output::atomic::write_atomic;
+use super::{JobLayout, JobsAggregate, JobsGap};
+use crate::atomic::write_atomic;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::{self, BufReader};
@@ -123,7 +123,7 @@ impl Manifest {
 
     /// `Err` naming the first difference if `other` is not of the same
     /// batch (shard and jobs aside).
-    pub fn same_batch(&self, other: &Manifest) -> Result<(), String> {
+    pub fn same_batch(&self, other: &Manifest) -> Result<(), ManifestMismatch> {
         let checks: [(&str, String, String); 6] = [
             (
                 "minesim version",
@@ -152,9 +152,9 @@ impl Manifest {
                 other.keep_runs.to_string(),
             ),
         ];
-        for (what, a, b) in checks {
-            if a != b {
-                return Err(format!("{what} differs: {a} vs {b}"));
+        for (what, ours, theirs) in checks {
+            if ours != theirs {
+                return Err(ManifestMismatch { what, ours, theirs });
             }
         }
         Ok(())
@@ -226,6 +226,83 @@ pub fn remove_checkpoint(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The first difference between the manifests of two batches.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} differs: {ours} vs {theirs}")]
+pub struct ManifestMismatch {
+    /// What differs, e.g. `seed`.
+    pub what: &'static str,
+    pub ours: String,
+    pub theirs: String,
+}
+
+/// Why partial files could not be read or merged. Every variant names the
+/// file(s) concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum PartialError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}: not a minesim partial file: {source}", path.display())]
+    NotPartial {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{}: format {format:?} version {version}, expected {PARTIAL_FORMAT:?} version {PARTIAL_FORMAT_VERSION}", path.display())]
+    Format {
+        path: PathBuf,
+        format: String,
+        version: u32,
+    },
+    #[error("{}: no partial-K-of-N.json files in this folder", dir.display())]
+    NoPartialsInFolder { dir: PathBuf },
+    #[error("{}: no such file or folder", path.display())]
+    NotFound { path: PathBuf },
+    #[error("no partial files to merge")]
+    Nothing,
+    #[error("{}: not a shard result (it has no shard)", path.display())]
+    NotShard { path: PathBuf },
+    #[error("{} and {} belong to different batches: {source}", first.display(), path.display())]
+    DifferentBatch {
+        first: PathBuf,
+        path: PathBuf,
+        #[source]
+        source: ManifestMismatch,
+    },
+    #[error("{} is shard {shard} but {} is shard {first_shard}: all partials must come from the same --shard K/{} split", path.display(), first.display(), first_shard.count)]
+    MixedSplit {
+        first: PathBuf,
+        first_shard: Shard,
+        path: PathBuf,
+        shard: Shard,
+    },
+    #[error("{}: shard {shard} is incomplete or inconsistent (jobs {done:?} of {jobs:?})", path.display())]
+    Incomplete {
+        path: PathBuf,
+        shard: Shard,
+        done: Range<u64>,
+        jobs: Range<u64>,
+    },
+    #[error("shard {shard} is given twice: {} and {}", first.display(), second.display())]
+    Duplicate {
+        shard: Shard,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("missing shard(s) {} (files partial-K-of-{count}.json)", missing.join(", "))]
+    Missing { missing: Vec<String>, count: u64 },
+    #[error("{}: {source}", path.display())]
+    Gap {
+        path: PathBuf,
+        #[source]
+        source: JobsGap,
+    },
+}
+
 /// Writes a partial file atomically (compact JSON) from its parts,
 /// without copying the aggregate.
 pub fn write_partial(
@@ -255,17 +332,22 @@ pub fn write_partial(
 }
 
 /// Reads a partial file; the error names the file.
-pub fn read_partial(path: &Path) -> Result<PartialFile, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let p: PartialFile = serde_json::from_reader(BufReader::new(f))
-        .map_err(|e| format!("{}: not a minesim partial file: {e}", path.display()))?;
+pub fn read_partial(path: &Path) -> Result<PartialFile, PartialError> {
+    let f = std::fs::File::open(path).map_err(|source| PartialError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let p: PartialFile =
+        serde_json::from_reader(BufReader::new(f)).map_err(|source| PartialError::NotPartial {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if p.format != PARTIAL_FORMAT || p.format_version != PARTIAL_FORMAT_VERSION {
-        return Err(format!(
-            "{}: format {:?} version {}, expected {PARTIAL_FORMAT:?} version {PARTIAL_FORMAT_VERSION}",
-            path.display(),
-            p.format,
-            p.format_version
-        ));
+        return Err(PartialError::Format {
+            path: path.to_path_buf(),
+            format: p.format,
+            version: p.format_version,
+        });
     }
     Ok(p)
 }
@@ -280,15 +362,18 @@ fn is_partial_name(name: &str) -> bool {
 
 /// The partial files named by `inputs`: files as given, folders searched
 /// (not recursively) for `partial-K-of-N.json`. Sorted, duplicates removed.
-pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, PartialError> {
     let mut files = Vec::new();
     for input in inputs {
+        let io = |source| PartialError::Io {
+            path: input.clone(),
+            source,
+        };
         if input.is_dir() {
-            let entries =
-                std::fs::read_dir(input).map_err(|e| format!("{}: {e}", input.display()))?;
+            let entries = std::fs::read_dir(input).map_err(io)?;
             let mut found = false;
             for entry in entries {
-                let entry = entry.map_err(|e| format!("{}: {e}", input.display()))?;
+                let entry = entry.map_err(io)?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if is_partial_name(&name) {
                     files.push(entry.path());
@@ -296,15 +381,14 @@ pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 }
             }
             if !found {
-                return Err(format!(
-                    "{}: no partial-K-of-N.json files in this folder",
-                    input.display()
-                ));
+                return Err(PartialError::NoPartialsInFolder { dir: input.clone() });
             }
         } else if input.is_file() {
             files.push(input.clone());
         } else {
-            return Err(format!("{}: no such file or folder", input.display()));
+            return Err(PartialError::NotFound {
+                path: input.clone(),
+            });
         }
     }
     files.sort();
@@ -318,55 +402,53 @@ pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// manifest (no shard, all jobs) and the aggregate.
 pub fn merge_partials(
     parts: Vec<(PathBuf, PartialFile)>,
-) -> Result<(Manifest, JobsAggregate), String> {
+) -> Result<(Manifest, JobsAggregate), PartialError> {
     let Some((first_path, first)) = parts.first() else {
-        return Err("no partial files to merge".into());
+        return Err(PartialError::Nothing);
     };
     let first_path = first_path.clone();
     let base = first.manifest.clone();
     let Some(first_shard) = base.shard else {
-        return Err(format!(
-            "{}: not a shard result (it has no shard)",
-            first_path.display()
-        ));
+        return Err(PartialError::NotShard { path: first_path });
     };
     let count = first_shard.count;
     let layout = base.layout();
     let mut slots: Vec<Option<(PathBuf, PartialFile)>> = Vec::new();
     slots.resize_with(count as usize, || None);
     for (path, p) in parts {
-        p.manifest.same_batch(&base).map_err(|e| {
-            format!(
-                "{} and {} belong to different batches: {e}",
-                first_path.display(),
-                path.display()
-            )
-        })?;
+        if let Err(source) = p.manifest.same_batch(&base) {
+            return Err(PartialError::DifferentBatch {
+                first: first_path,
+                path,
+                source,
+            });
+        }
         let Some(shard) = p.manifest.shard else {
-            return Err(format!("{}: not a shard result", path.display()));
+            return Err(PartialError::NotShard { path });
         };
         if shard.count != count {
-            return Err(format!(
-                "{} is shard {shard} but {} is shard {first_shard}: all partials must come from the same --shard K/{count} split",
-                path.display(),
-                first_path.display()
-            ));
+            return Err(PartialError::MixedSplit {
+                first: first_path,
+                first_shard,
+                path,
+                shard,
+            });
         }
         if p.manifest.jobs != layout.shard_jobs(shard.index, count) || !p.is_complete() {
-            return Err(format!(
-                "{}: shard {shard} is incomplete or inconsistent (jobs {:?} of {:?})",
-                path.display(),
-                p.aggregate.jobs,
-                p.manifest.jobs
-            ));
+            return Err(PartialError::Incomplete {
+                path,
+                shard,
+                done: p.aggregate.jobs,
+                jobs: p.manifest.jobs,
+            });
         }
         let slot = &mut slots[shard.index as usize];
         if let Some((other, _)) = slot {
-            return Err(format!(
-                "shard {shard} is given twice: {} and {}",
-                other.display(),
-                path.display()
-            ));
+            return Err(PartialError::Duplicate {
+                shard,
+                first: other.clone(),
+                second: path,
+            });
         }
         *slot = Some((path, p));
     }
@@ -377,15 +459,12 @@ pub fn merge_partials(
         .map(|(k, _)| format!("{k}/{count}"))
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "missing shard(s) {} (files partial-K-of-{count}.json)",
-            missing.join(", ")
-        ));
+        return Err(PartialError::Missing { missing, count });
     }
     let mut agg = JobsAggregate::starting_at(0);
     for (path, p) in slots.into_iter().flatten() {
         agg.append(p.aggregate)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|source| PartialError::Gap { path, source })?;
     }
     let manifest = Manifest {
         shard: None,

@@ -34,7 +34,8 @@ use std::fs;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::atomic::write_atomic_path;
 
 use plotters::backend::{BitMapBackend, SVGBackend};
 use plotters::coord::Shift;
@@ -328,25 +329,6 @@ fn svg_string<C: Render>(chart: &C) -> Result<String, ChartError> {
     })
 }
 
-/// Distinguishes temporary files of concurrent writers in one process.
-static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Temporary sibling of `path` ending in the format's extension (plotters
-/// picks the image encoder from it), e.g. `hashrate.1234-0.tmp.png`.
-fn temp_path(path: &Path, format: Format) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "chart".to_string());
-    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = format!(
-        "{stem}.{}-{n}.tmp.{}",
-        std::process::id(),
-        format.extension()
-    );
-    path.with_file_name(name)
-}
-
 fn write_chart<C: Render>(chart: &C, path: &Path, format: Format) -> Result<(), ChartError> {
     font::ensure_font_registered()?;
     chart.validate()?;
@@ -367,38 +349,32 @@ fn write_chart<C: Render>(chart: &C, path: &Path, format: Format) -> Result<(), 
             });
         }
     }
-    let tmp = temp_path(path, format);
-    let drawn = match format {
-        Format::Png => guarded(|| {
-            let root = BitMapBackend::new(&tmp, size).into_drawing_area();
-            root.fill(&WHITE).map_err(frame::draw_err)?;
-            chart.render(&root)?;
-            root.present().map_err(frame::draw_err)
-        }),
-        Format::Svg => svg_string(chart).and_then(|svg| {
-            fs::write(&tmp, svg).map_err(|source| ChartError::Io {
-                path: tmp.clone(),
-                source,
-            })
-        }),
+    let io_err = |source| ChartError::Io {
+        path: path.to_path_buf(),
+        source,
     };
-    // The PNG backend is dropped by now, so nothing rewrites `tmp` after this.
-    match drawn {
-        Ok(()) => fs::rename(&tmp, path).map_err(|source| {
-            let _ = fs::remove_file(&tmp);
-            ChartError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }),
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    write_atomic_path(
+        path,
+        |tmp| match format {
+            Format::Png => guarded(|| {
+                let root = BitMapBackend::new(tmp, size).into_drawing_area();
+                root.fill(&WHITE).map_err(frame::draw_err)?;
+                chart.render(&root)?;
+                // The backend is dropped when this closure returns, so
+                // nothing rewrites `tmp` after it is committed.
+                root.present().map_err(frame::draw_err)
+            }),
+            Format::Svg => svg_string(chart).and_then(|svg| {
+                fs::write(tmp, svg).map_err(|source| ChartError::Io {
+                    path: tmp.to_path_buf(),
+                    source,
+                })
+            }),
+        },
+        io_err,
+    )
 }
 
-/// Fails when `len` differs from the expected `n` for the named field.
 fn check_len(what: &str, len: usize, n: usize) -> Result<(), ChartError> {
     if len == n {
         Ok(())
@@ -412,18 +388,6 @@ fn check_len(what: &str, len: usize, n: usize) -> Result<(), ChartError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn temp_path_keeps_extension_and_directory() {
-        let p = temp_path(Path::new("/a/b/hashrate.png"), Format::Png);
-        assert_eq!(p.parent(), Some(Path::new("/a/b")));
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(
-            name.starts_with("hashrate.") && name.ends_with(".tmp.png"),
-            "{name}"
-        );
-        assert_ne!(p, temp_path(Path::new("/a/b/hashrate.png"), Format::Png));
-    }
 
     #[test]
     fn size_bounds() {

@@ -41,7 +41,7 @@ pub use retarget::{clamped_timespan, next_compact_target};
 pub use subsidy::{block_subsidy_sat, subsidy_sum_sat, supply_cap_sat};
 pub use uint256::U256;
 
-use crate::scenario::validate::{join, Validator};
+use crate::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
 
 /// Consensus parameters of the simulated chain. Every field defaults to

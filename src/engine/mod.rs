@@ -1,6 +1,7 @@
 //! The discrete-time engine: one run of a scenario.
 //!
-//! Pure: takes a prepared scenario and an RNG, returns the run's records.
+//! Pure: takes a prepared model ([`ModelConfig`] with its data files
+//! loaded) and an RNG, returns the run's records.
 //! No files, terminal or threads here. Each step:
 //!
 //! 1. the market sets the step's price and expected fees;
@@ -12,9 +13,11 @@
 //!    out and the step's accounting is recorded as a [`StepRecord`].
 
 pub mod blocks;
+pub mod config;
 pub mod record;
 pub mod supply;
 
+pub use config::{ModelConfig, SupplyConfig};
 pub use record::{RunResult, RunSummary, StepRecord};
 
 use crate::calendar::Date;
@@ -24,7 +27,6 @@ use crate::miners::{
     cbeci_power_w, AsicCatalogue, HardwarePriceConfig, MarketView, MinersError, Population,
     StepOutcome,
 };
-use crate::scenario::Scenario;
 use blocks::{ChainClock, HASHES_PER_DIFFICULTY};
 use rand::Rng;
 use std::path::Path;
@@ -44,28 +46,28 @@ pub enum EngineError {
     Miners(#[from] MinersError),
 }
 
-/// A validated scenario with its data files loaded: everything a run needs.
+/// A validated model with its data files loaded: everything a run needs.
 /// Built once, shared by all runs of a batch.
 #[derive(Debug, Clone)]
-pub struct PreparedScenario {
-    pub scenario: Scenario,
+pub struct PreparedModel {
+    pub model: ModelConfig,
     price: PriceProcess,
     fees: FeeProcess,
     cbeci_catalogue: AsicCatalogue,
 }
 
-impl PreparedScenario {
-    /// Loads the data files the scenario names (relative to `base_dir`, the
+impl PreparedModel {
+    /// Loads the data files the model names (relative to `base_dir`, the
     /// scenario file's folder) and checks they cover the horizon.
-    pub fn new(scenario: Scenario, base_dir: &Path) -> Result<PreparedScenario, EngineError> {
-        let start = scenario.start.date;
-        let price = PriceProcess::new(&scenario.price, start, base_dir)?;
-        price.check_covers(start, scenario.end_date())?;
-        let fees = FeeProcess::new(&scenario.fees, start, base_dir)?;
-        fees.check_covers(start, scenario.end_date())?;
+    pub fn new(model: ModelConfig, base_dir: &Path) -> Result<PreparedModel, EngineError> {
+        let start = model.start.date;
+        let price = PriceProcess::new(&model.price, start, base_dir)?;
+        price.check_covers(start, model.end_date())?;
+        let fees = FeeProcess::new(&model.fees, start, base_dir)?;
+        fees.check_covers(start, model.end_date())?;
         // The catalogue the CBECI view classifies hardware with: the
         // scenario's own, or the shipped one for reduced-form supply.
-        let cbeci_catalogue = match &scenario.miners {
+        let cbeci_catalogue = match model.miners() {
             Some(m) => {
                 let c = m.build_catalogue().map_err(MinersError::Catalogue)?;
                 if c.best_available(start).is_none() {
@@ -76,8 +78,8 @@ impl PreparedScenario {
             None => AsicCatalogue::default_catalogue(&HardwarePriceConfig::default())
                 .map_err(MinersError::Catalogue)?,
         };
-        Ok(PreparedScenario {
-            scenario,
+        Ok(PreparedModel {
+            model,
             price,
             fees,
             cbeci_catalogue,
@@ -93,10 +95,10 @@ enum Supply {
 
 /// Runs the scenario once with the given random stream.
 pub fn run<R: Rng + ?Sized>(
-    prepared: &PreparedScenario,
+    prepared: &PreparedModel,
     rng: &mut R,
 ) -> Result<RunResult, EngineError> {
-    let sc = &prepared.scenario;
+    let sc = &prepared.model;
     let chain = sc.chain.clone();
     let bits = sc.start.start_bits(&chain);
     let start_unix = sc.start.date.unix_seconds();
@@ -155,14 +157,13 @@ pub fn run<R: Rng + ?Sized>(
             halving_interval_blocks: chain.halving_interval_blocks,
         };
         if supply.is_none() {
-            supply = Some(match (&sc.miners, &sc.hash_supply) {
-                (Some(m), _) => {
+            supply = Some(match &sc.supply {
+                SupplyConfig::Agents(m) => {
                     let p = Population::new(m, &view, rng)?;
                     generation_names = p.generation_names().to_vec();
                     Supply::Agents(Box::new(p))
                 }
-                (None, Some(h)) => Supply::Curve(h.clone()),
-                (None, None) => return Err(EngineError::Start("no hash supply".into())),
+                SupplyConfig::Curve(h) => Supply::Curve(h.clone()),
             });
         }
         let outcome = match supply.as_mut() {

@@ -7,8 +7,8 @@
 use super::blocks::{Retarget, StepBlocks};
 use super::SAT_PER_BTC;
 use crate::calendar::Date;
+use crate::engine::config::ModelConfig;
 use crate::miners::{CbeciEstimate, MarketView, StepOutcome};
-use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// Hours in a (Julian) year, for annualising power.
@@ -126,7 +126,7 @@ impl StepRecord {
     /// Builds a step's row from what the engine saw and drew.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        scenario: &Scenario,
+        model: &ModelConfig,
         step: u64,
         date: Date,
         t_s: f64,
@@ -190,7 +190,7 @@ impl StepRecord {
             ratio_total: ratio(total, reward_usd),
             power_gw,
             energy_twh_per_year,
-            world_electricity_share: energy_twh_per_year / scenario.world.electricity_twh_per_year,
+            world_electricity_share: energy_twh_per_year / model.world.electricity_twh_per_year,
             supply_btc,
             market_cap_usd: market_cap,
             attack_energy_usd_per_hour: attack_energy,
@@ -239,7 +239,7 @@ pub struct RunSummary {
 
 impl RunSummary {
     pub fn from_records(
-        scenario: &Scenario,
+        model: &ModelConfig,
         records: &[StepRecord],
         retargets: &[Retarget],
     ) -> RunSummary {
@@ -247,8 +247,8 @@ impl RunSummary {
         let Some(last) = records.last() else {
             return RunSummary::default();
         };
-        let window = ((scenario.metrics.window_years(scenario.simulation.years) * 365.25
-            / scenario.simulation.step_days)
+        let window = ((model.metrics.window_years(model.simulation.years) * 365.25
+            / model.simulation.step_days)
             .ceil() as usize)
             .clamp(1, n);
         let w = &records[n - window..];
@@ -257,10 +257,10 @@ impl RunSummary {
         let net_energy = sum(|r| r.energy_cost_usd - r.heat_credit_usd);
         let amortised = sum(|r| r.amortised_capex_usd);
         let total = sum(|r| r.total_cost_usd);
-        let days = window as f64 * scenario.simulation.step_days;
+        let days = window as f64 * model.simulation.step_days;
         let mean = |f: fn(&StepRecord) -> f64| sum(f) / window as f64;
         let blocks: u64 = records.iter().map(|r| r.blocks).sum();
-        let elapsed_s = n as f64 * scenario.simulation.step_s();
+        let elapsed_s = n as f64 * model.simulation.step_s();
         RunSummary {
             steps: n as u64,
             blocks,

@@ -5,7 +5,7 @@
 //! `linear_per_hash` and `sigmoid_per_hash`).
 
 use crate::miners::MarketView;
-use crate::scenario::validate::{join, Validator};
+use crate::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
 
 /// A hash supply curve: how much hashrate is offered at a given reward.

@@ -11,7 +11,7 @@
 use super::history::{load_daily_series, DailySeries};
 use super::{check_valid, mean_one_noise, resolve_path, sane_seconds, MarketError};
 use crate::calendar::{Date, SECONDS_PER_DAY};
-use crate::scenario::validate::{join, Validator};
+use crate::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

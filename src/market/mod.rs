@@ -142,9 +142,9 @@ pub fn resolve_path(base_dir: &Path, path: &str) -> PathBuf {
 
 /// Runs a config's `validate` and turns its findings into one error.
 pub(crate) fn check_valid(
-    f: impl FnOnce(&mut crate::scenario::validate::Validator),
+    f: impl FnOnce(&mut crate::validate::Validator),
 ) -> Result<(), MarketError> {
-    let mut v = crate::scenario::validate::Validator::new();
+    let mut v = crate::validate::Validator::new();
     f(&mut v);
     v.finish().map_err(|errs| {
         MarketError::InvalidConfig(

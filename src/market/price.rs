@@ -13,7 +13,7 @@
 use super::history::{load_daily_series, DailySeries};
 use super::{check_valid, resolve_path, sane_seconds, MarketError, SECONDS_PER_YEAR};
 use crate::calendar::{Date, SECONDS_PER_DAY};
-use crate::scenario::validate::{index, join, Validator};
+use crate::validate::{index, join, Validator};
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -43,8 +43,8 @@ fn validate_price(v: &mut Validator, path: &str, price: f64, allow_zero: bool) {
             path,
             format!(
                 "must be at most {} USD, got {}",
-                crate::scenario::validate::num(MAX_PRICE_USD),
-                crate::scenario::validate::num(price)
+                crate::validate::num(MAX_PRICE_USD),
+                crate::validate::num(price)
             ),
         );
     }

@@ -35,7 +35,7 @@
 //! cost). With `track_hashprice = false` the price stays at the release price.
 
 use crate::calendar::Date;
-use crate::scenario::validate::{index, join, Validator};
+use crate::validate::{index, join, Validator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 

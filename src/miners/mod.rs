@@ -29,7 +29,7 @@ pub use population::Population;
 pub use security::{attack_cost, AttackCost, AttackInputs};
 
 use crate::calendar::Date;
-use crate::scenario::validate::{index, join, FieldError, Validator};
+use crate::validate::{index, join, FieldError, Validator};
 use serde::{Deserialize, Serialize};
 
 /// 2^32: expected hashes per block = difficulty × 2^32.

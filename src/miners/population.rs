@@ -79,6 +79,72 @@ impl GroupRuntime {
     }
 }
 
+/// Checks the start market view: finite positive difficulty and target
+/// spacing, finite non-negative price.
+fn check_start(start: &MarketView) -> Result<(), MinersError> {
+    if !(start.difficulty.is_finite() && start.difficulty > 0.0) {
+        return Err(MinersError::BadStart(format!(
+            "difficulty must be finite and > 0, got {}",
+            start.difficulty
+        )));
+    }
+    if !(start.price_usd.is_finite() && start.price_usd >= 0.0) {
+        return Err(MinersError::BadStart(format!(
+            "price must be finite and >= 0, got {}",
+            start.price_usd
+        )));
+    }
+    if !(start.target_spacing_s.is_finite() && start.target_spacing_s > 0.0) {
+        return Err(MinersError::BadStart(format!(
+            "target spacing must be > 0, got {}",
+            start.target_spacing_s
+        )));
+    }
+    Ok(())
+}
+
+/// The groups' run-time parameters, in configuration order.
+fn group_runtimes(cfg: &MinersConfig) -> Vec<GroupRuntime> {
+    cfg.groups
+        .iter()
+        .map(|g| GroupRuntime {
+            electricity: g.electricity.clone(),
+            share: g.share,
+            pue: g.pue,
+            heat: g.heat_reuse_credit_usd_per_kwh,
+            availability: g.availability(),
+            price_factor: g.price_factor(),
+            capital: g.capital_usd,
+            hurdle: g.hurdle_rate_per_year,
+            patience_days: g.patience_days,
+            expectation: g.expectation,
+            growth: g.difficulty_growth_per_year,
+            other: g.other_cost_usd_per_th_day,
+        })
+        .collect()
+}
+
+/// Running sums of the groups' shares (for drawing an entrant's group).
+fn cumulative_shares(groups: &[GroupRuntime]) -> Vec<f64> {
+    let mut cum = 0.0;
+    groups
+        .iter()
+        .map(|g| {
+            cum += g.share;
+            cum
+        })
+        .collect()
+}
+
+/// The operating hashrate the initial fleet is calibrated to, TH/s:
+/// `initial_hashrate_eh_s`, or `difficulty × 2^32 / target_spacing`.
+fn initial_target_th(cfg: &MinersConfig, start: &MarketView) -> f64 {
+    match cfg.initial_hashrate_eh_s {
+        Some(eh) => eh * 1e6,
+        None => start.difficulty * TWO_POW_32 / start.target_spacing_s / 1e12,
+    }
+}
+
 /// Holdings of one (generation, group), sorted by cost per TH-day.
 #[derive(Debug, Clone, Default)]
 struct HoldingList {
@@ -183,24 +249,21 @@ impl Population {
     ) -> Result<Population, MinersError> {
         cfg.check()?;
         let catalogue = cfg.build_catalogue()?;
-        if !(start.difficulty.is_finite() && start.difficulty > 0.0) {
-            return Err(MinersError::BadStart(format!(
-                "difficulty must be finite and > 0, got {}",
-                start.difficulty
-            )));
-        }
-        if !(start.price_usd.is_finite() && start.price_usd >= 0.0) {
-            return Err(MinersError::BadStart(format!(
-                "price must be finite and >= 0, got {}",
-                start.price_usd
-            )));
-        }
-        if !(start.target_spacing_s.is_finite() && start.target_spacing_s > 0.0) {
-            return Err(MinersError::BadStart(format!(
-                "target spacing must be > 0, got {}",
-                start.target_spacing_s
-            )));
-        }
+        check_start(start)?;
+        let mut pop = Population::without_agents(cfg, start, catalogue);
+        pop.draw_initial_agents(cfg, rng);
+        pop.seed_initial_fleet(cfg, start)?;
+        pop.rebuild_dirty_lists();
+        Ok(pop)
+    }
+
+    /// The population's tables (generations, groups, capacity, the review
+    /// ring) with no agents, holdings or orders yet.
+    fn without_agents(
+        cfg: &MinersConfig,
+        start: &MarketView,
+        catalogue: AsicCatalogue,
+    ) -> Population {
         let n_gen = catalogue.len();
         let n_grp = cfg.groups.len();
         let gens = catalogue.generations();
@@ -210,39 +273,15 @@ impl Population {
             .iter()
             .map(|g| g.lifetime_years * DAYS_PER_YEAR)
             .collect();
-        let groups: Vec<GroupRuntime> = cfg
-            .groups
-            .iter()
-            .map(|g| GroupRuntime {
-                electricity: g.electricity.clone(),
-                share: g.share,
-                pue: g.pue,
-                heat: g.heat_reuse_credit_usd_per_kwh,
-                availability: g.availability(),
-                price_factor: g.price_factor(),
-                capital: g.capital_usd,
-                hurdle: g.hurdle_rate_per_year,
-                patience_days: g.patience_days,
-                expectation: g.expectation,
-                growth: g.difficulty_growth_per_year,
-                other: g.other_cost_usd_per_th_day,
-            })
-            .collect();
-        let mut cum = 0.0;
-        let group_cum_share = groups
-            .iter()
-            .map(|g| {
-                cum += g.share;
-                cum
-            })
-            .collect();
+        let groups = group_runtimes(cfg);
+        let group_cum_share = cumulative_shares(&groups);
         let max_patience = groups.iter().map(|g| g.patience_days).fold(0.0, f64::max);
         let ring_cap = (max_patience / cfg.review_interval_days).ceil() as usize + 1;
         let start_day = start.date.days() as f64 - start.t_s / 86_400.0;
         let now0 = start_day + start.t_s / 86_400.0;
         let n_agents: usize = cfg.groups.iter().map(|g| g.agents).sum();
 
-        let mut pop = Population {
+        Population {
             price_model: HardwarePriceModel::new(&cfg.hardware_price, n_gen),
             gen_names,
             gen_j,
@@ -292,26 +331,53 @@ impl Population {
             head_npv: vec![f64::NEG_INFINITY; n_grp],
             groups,
             catalogue,
-        };
+        }
+    }
 
-        // Agents.
+    /// Draws the initial agents, group by group in configuration order,
+    /// each with its electricity price and the group's starting capital.
+    /// These are the only random draws of [`Population::new`].
+    fn draw_initial_agents<R: rand::Rng + ?Sized>(&mut self, cfg: &MinersConfig, rng: &mut R) {
         for (k, g) in cfg.groups.iter().enumerate() {
             for _ in 0..g.agents {
-                let p = g.electricity.draw(rng) * pop.groups[k].price_factor;
-                pop.push_agent(k, p, pop.groups[k].capital);
+                let p = g.electricity.draw(rng) * self.groups[k].price_factor;
+                self.push_agent(k, p, self.groups[k].capital);
             }
         }
+    }
 
-        // Initial fleet.
+    /// Gives the initial agents their machines (see [`Population::new`]):
+    /// the start hashrate split over the groups by share, and within a
+    /// group over its agents that can run something profitably.
+    fn seed_initial_fleet(
+        &mut self,
+        cfg: &MinersConfig,
+        start: &MarketView,
+    ) -> Result<(), MinersError> {
         let h0 = start.hashprice_usd_per_th_day();
-        pop.price_model.observe(&pop.catalogue, start.date, h0);
-        let target_th = match cfg.initial_hashrate_eh_s {
-            Some(eh) => eh * 1e6,
-            None => start.difficulty * TWO_POW_32 / start.target_spacing_s / 1e12,
-        };
+        self.price_model.observe(&self.catalogue, start.date, h0);
+        let target_th = initial_target_th(cfg, start);
+        let mix = self.initial_vintage_mix(cfg, start)?;
+        let best_in_mix = self.most_efficient_in(&mix);
+        let start_days = start.date.days() as f64;
+        for k in 0..self.groups.len() {
+            self.seed_group_fleet(k, &mix, best_in_mix, target_th, h0, start_days);
+        }
+        Ok(())
+    }
+
+    /// The generations of the initial fleet with their weights: those
+    /// released in the last `initial_fleet.years`, weighted
+    /// `exp(−age / age_decay_years)`; if there are none, the best one
+    /// available at the start alone.
+    fn initial_vintage_mix(
+        &self,
+        cfg: &MinersConfig,
+        start: &MarketView,
+    ) -> Result<Vec<(usize, f64)>, MinersError> {
         let window_days = cfg.initial_fleet.years * DAYS_PER_YEAR;
         let start_days = start.date.days() as f64;
-        let mut mix: Vec<(usize, f64)> = pop
+        let mut mix: Vec<(usize, f64)> = self
             .catalogue
             .generations()
             .iter()
@@ -327,63 +393,96 @@ impl Population {
             })
             .collect();
         if mix.is_empty() {
-            match pop.catalogue.best_available(start.date) {
+            match self.catalogue.best_available(start.date) {
                 Some(g) => mix.push((g, 1.0)),
                 None => return Err(MinersError::NoGenerationAtStart(start.date)),
             }
         }
-        let best_in_mix = mix
-            .iter()
-            .min_by(|a, b| pop.gen_j[a.0].total_cmp(&pop.gen_j[b.0]))
+        Ok(mix)
+    }
+
+    /// The generation of `mix` with the lowest J/TH (the first of equals).
+    fn most_efficient_in(&self, mix: &[(usize, f64)]) -> usize {
+        mix.iter()
+            .min_by(|a, b| self.gen_j[a.0].total_cmp(&self.gen_j[b.0]))
             .map(|x| x.0)
-            .expect("mix is not empty");
-        for k in 0..n_grp {
-            let members = pop.group_sorted[k].clone();
-            let n_prof = members
-                .iter()
-                .filter(|&&a| {
-                    mix.iter()
-                        .any(|&(g, _)| pop.gen_j[g] * pop.agent_k[a as usize] < h0)
-                })
-                .count();
-            let scale = if n_prof > 0 {
-                members.len() as f64 / n_prof as f64
-            } else {
-                1.0
-            };
-            let avail = pop.groups[k].availability;
-            let per_agent =
-                pop.groups[k].share * target_th / (avail * members.len() as f64) * scale;
-            for &a in &members {
-                let a = a as usize;
-                let ka = pop.agent_k[a];
-                let gj = &pop.gen_j;
-                let prof = |g: usize| gj[g] * ka < h0;
-                let any = mix.iter().any(|&(g, _)| prof(g));
-                let w_sum: f64 = mix
-                    .iter()
-                    .filter(|&&(g, _)| if any { prof(g) } else { g == best_in_mix })
-                    .map(|x| x.1)
-                    .sum();
-                let chosen: Vec<(usize, f64)> = mix
-                    .iter()
-                    .copied()
-                    .filter(|&(g, _)| if any { prof(g) } else { g == best_in_mix })
-                    .collect();
-                for (g, w) in chosen {
-                    let rel = pop.catalogue.generations()[g].release.days() as f64;
-                    let delivered = rel + 0.5 * (start_days - rel);
-                    let paid = pop.price_model.price_usd_per_th(&pop.catalogue, g, h0);
-                    pop.add_holding(a, g, per_agent * w / w_sum, paid, delivered);
-                }
+            .expect("mix is not empty")
+    }
+
+    /// Seeds group `k`'s share of `target_th` (operating TH/s at `h0`):
+    /// equal parts per agent, scaled up so that the agents with something
+    /// profitable in `mix` carry the whole share.
+    fn seed_group_fleet(
+        &mut self,
+        k: usize,
+        mix: &[(usize, f64)],
+        best_in_mix: usize,
+        target_th: f64,
+        h0: f64,
+        start_days: f64,
+    ) {
+        let members = self.group_sorted[k].clone();
+        let n_prof = members
+            .iter()
+            .filter(|&&a| {
+                mix.iter()
+                    .any(|&(g, _)| self.gen_j[g] * self.agent_k[a as usize] < h0)
+            })
+            .count();
+        let scale = if n_prof > 0 {
+            members.len() as f64 / n_prof as f64
+        } else {
+            1.0
+        };
+        let avail = self.groups[k].availability;
+        let per_agent = self.groups[k].share * target_th / (avail * members.len() as f64) * scale;
+        for &a in &members {
+            self.seed_agent_fleet(a as usize, per_agent, mix, best_in_mix, h0, start_days);
+        }
+    }
+
+    /// Gives agent `a` `per_agent` TH/s spread over the generations of
+    /// `mix` profitable for it at `h0` (or the most efficient one of the
+    /// mix if none is), by their weights; the machines count as delivered
+    /// halfway between release and start, bought at the start price.
+    fn seed_agent_fleet(
+        &mut self,
+        a: usize,
+        per_agent: f64,
+        mix: &[(usize, f64)],
+        best_in_mix: usize,
+        h0: f64,
+        start_days: f64,
+    ) {
+        let ka = self.agent_k[a];
+        let gj = &self.gen_j;
+        let prof = |g: usize| gj[g] * ka < h0;
+        let any = mix.iter().any(|&(g, _)| prof(g));
+        let w_sum: f64 = mix
+            .iter()
+            .filter(|&&(g, _)| if any { prof(g) } else { g == best_in_mix })
+            .map(|x| x.1)
+            .sum();
+        let chosen: Vec<(usize, f64)> = mix
+            .iter()
+            .copied()
+            .filter(|&(g, _)| if any { prof(g) } else { g == best_in_mix })
+            .collect();
+        for (g, w) in chosen {
+            let rel = self.catalogue.generations()[g].release.days() as f64;
+            let delivered = rel + 0.5 * (start_days - rel);
+            let paid = self.price_model.price_usd_per_th(&self.catalogue, g, h0);
+            self.add_holding(a, g, per_agent * w / w_sum, paid, delivered);
+        }
+    }
+
+    /// Re-sorts every list changed since its last rebuild.
+    fn rebuild_dirty_lists(&mut self) {
+        for l in 0..self.lists.len() {
+            if self.lists[l].dirty {
+                self.rebuild(l);
             }
         }
-        for l in 0..pop.lists.len() {
-            if pop.lists[l].dirty {
-                pop.rebuild(l);
-            }
-        }
-        Ok(pop)
     }
 
     fn push_agent(&mut self, group: usize, usd_per_kwh: f64, cash: f64) -> usize {
@@ -567,11 +666,7 @@ impl Population {
             self.next_review_day = now + self.review_days;
             self.deliver_due(now);
         }
-        for l in 0..self.lists.len() {
-            if self.lists[l].dirty {
-                self.rebuild(l);
-            }
-        }
+        self.rebuild_dirty_lists();
 
         // Operate: per list, the prefix with cost < hashprice.
         let n_grp = self.groups.len();

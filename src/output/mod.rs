@@ -13,12 +13,21 @@
 //! | `summary.json` | scenario, run count, equilibrium values with confidence intervals |
 //! | `*.png`, `*.svg` | charts ([`crate::report`]) |
 //! | `report.html` | everything on one self-contained page |
-//! | `points.csv` | sweeps only: one row per sweep point ([`crate::sweep`]) |
+//! | `points.csv` | sweeps only: one row per sweep point ([`sweep`]) |
+//!
+//! This layer writes tables only; the charts and `report.html` are drawn
+//! afterwards from these files by [`crate::report`], which never imports
+//! this module.
 
-pub mod atomic;
+pub mod sweep;
 
-use atomic::write_atomic;
+use crate::atomic::write_atomic;
+use crate::batch::{Bands, BatchResult, RunRow, BAND_METRICS};
+use crate::engine::RunResult;
+use crate::scenario::Scenario;
+use crate::stats::{Moments, SKETCH_RELATIVE_ACCURACY};
 use serde::Serialize;
+use serde_json::{json, Map, Value};
 use std::io;
 use std::path::Path;
 
@@ -41,11 +50,6 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
         io::Write::write_all(w, b"\n")
     })
 }
-
-use crate::batch::{Bands, BatchResult, RunRow, BAND_METRICS};
-use crate::engine::PreparedScenario;
-use crate::stats::{Moments, SKETCH_RELATIVE_ACCURACY};
-use serde_json::{json, Map, Value};
 
 /// Quantiles reported in bands and summaries.
 pub const QUANTILES: [(&str, f64); 5] = [
@@ -174,8 +178,7 @@ pub fn scalar_stats(values: impl Iterator<Item = Option<f64>>) -> Value {
 }
 
 /// Builds `summary.json` for a batch.
-pub fn summary_json(prepared: &PreparedScenario, batch: &BatchResult, files: &[String]) -> Value {
-    let sc = &prepared.scenario;
+pub fn summary_json(sc: &Scenario, batch: &BatchResult, files: &[String]) -> Value {
     let mut metrics = Map::new();
     let maps: Vec<Map<String, Value>> = batch
         .rows
@@ -214,7 +217,7 @@ pub fn summary_json(prepared: &PreparedScenario, batch: &BatchResult, files: &[S
 
 /// Writes `fleet.csv`: operating hashrate (EH/s) of each ASIC generation
 /// per step, one column per generation.
-pub fn write_fleet_csv(path: &Path, run: &crate::engine::RunResult) -> io::Result<()> {
+pub fn write_fleet_csv(path: &Path, run: &RunResult) -> io::Result<()> {
     let g = run.generation_names.len();
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
@@ -232,4 +235,40 @@ pub fn write_fleet_csv(path: &Path, run: &crate::engine::RunResult) -> io::Resul
         }
         csv.flush()
     })
+}
+
+/// Writes every table of a plain batch into `dir`: `steps.csv` and
+/// `retargets.csv` (and `-run<i>` copies) for the kept runs, `fleet.csv`
+/// for run 0 of an agent scenario, `runs.csv`, `bands.csv` and
+/// `summary.json`. Returns the file names, in the order written.
+pub fn write_batch_outputs(
+    dir: &Path,
+    scenario: &Scenario,
+    batch: &BatchResult,
+) -> io::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    let mut files = Vec::new();
+    for (i, run) in &batch.kept {
+        let (steps, retargets) = if *i == 0 {
+            ("steps.csv".to_string(), "retargets.csv".to_string())
+        } else {
+            (format!("steps-run{i}.csv"), format!("retargets-run{i}.csv"))
+        };
+        write_csv(&dir.join(&steps), &run.records)?;
+        write_csv(&dir.join(&retargets), &run.retargets)?;
+        files.push(steps);
+        files.push(retargets);
+        if *i == 0 && !run.generation_names.is_empty() {
+            write_fleet_csv(&dir.join("fleet.csv"), run)?;
+            files.push("fleet.csv".into());
+        }
+    }
+    write_runs_csv(&dir.join("runs.csv"), &batch.rows)?;
+    files.push("runs.csv".into());
+    write_bands_csv(&dir.join("bands.csv"), &batch.bands)?;
+    files.push("bands.csv".into());
+    files.push("summary.json".into());
+    let summary = summary_json(scenario, batch, &files);
+    write_json(&dir.join("summary.json"), &summary)?;
+    Ok(files)
 }

@@ -14,13 +14,19 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use tables::{BandTable, MetricBands, Table, TableError};
 
-/// The seed discussion's claim: miners spend about 0.8 × the block reward.
-pub const SEED_SPEND_RATIO: f64 = 0.8;
-/// Reference energy figures quoted in the seed discussion, TWh per year.
+/// The claim, from the forum discussion the project grew from, that
+/// miners' total spend converges to about 0.8 × the block reward (drawn as
+/// the reference line of the spend / reward charts).
+pub const CLAIMED_SPEND_RATIO: f64 = 0.8;
+/// The annual electricity use of banking (650 TWh) and of gold mining
+/// (132 TWh), TWh per year, as quoted in the forum discussion the project
+/// grew from to compare Bitcoin's use with (reference lines of the energy
+/// chart).
 pub const REFERENCE_TWH: [(&str, f64); 2] =
     [("banking 650 TWh", 650.0), ("gold mining 132 TWh", 132.0)];
-/// Bitcoin's share of world electricity quoted in the seed (2021).
-pub const SEED_WORLD_SHARE: f64 = 0.007;
+/// The claim, from the forum discussion the project grew from, that Bitcoin
+/// uses about 0.7 % of world electricity (2021), as a fraction.
+pub const CLAIMED_WORLD_ELECTRICITY_SHARE: f64 = 0.007;
 
 /// Why a report could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -29,8 +35,18 @@ pub enum ReportError {
     Table(#[from] TableError),
     #[error(transparent)]
     Chart(#[from] ChartError),
-    #[error("{path}: {message}")]
-    Io { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 /// A chart ready to draw: its file stem, a caption and the spec.
@@ -84,12 +100,11 @@ pub struct ReportInputs {
 /// Reads an output folder's `summary.json`.
 fn read_summary(dir: &Path) -> Result<Value, ReportError> {
     let path = dir.join("summary.json");
-    let io = |message: String| ReportError::Io {
+    let text = std::fs::read_to_string(&path).map_err(|source| ReportError::Io {
         path: path.clone(),
-        message,
-    };
-    let text = std::fs::read_to_string(&path).map_err(|e| io(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| io(e.to_string()))
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| ReportError::Json { path, source })
 }
 
 /// Draws every chart into `dir`, then writes `report.html`; returns the
@@ -107,12 +122,8 @@ fn write_charts_and_html(
     }
     let html = report_html(inputs, charts, dir)?;
     let path = dir.join("report.html");
-    crate::output::atomic::write_bytes_atomic(&path, html.as_bytes()).map_err(|e| {
-        ReportError::Io {
-            path,
-            message: e.to_string(),
-        }
-    })?;
+    crate::atomic::write_bytes_atomic(&path, html.as_bytes())
+        .map_err(|source| ReportError::Io { path, source })?;
     files.push("report.html".into());
     Ok(files)
 }
@@ -222,123 +233,84 @@ fn panel(y_label: &str, log_y: bool, mut series: Vec<Series>, ref_lines: Vec<Ref
 
 /// Builds every chart the inputs support.
 pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
-    let runs = inp.runs_count();
-    let name = inp.summary["scenario"]
-        .as_str()
-        .unwrap_or("scenario")
-        .to_string();
-    let per_day = 1.0 / inp.step_days;
-    let b = |m: &str| inp.bands.metric(m).cloned().unwrap_or_default();
-    let band_note = if runs > 1 {
-        format!("median of {runs} runs, 50 % and 90 % bands")
-    } else {
-        "one run".to_string()
-    };
-    let time = |title: String, panels: Vec<Panel>, vlines: Vec<f64>| TimeChart {
-        title,
-        x_label: "year".into(),
-        x: inp.years.clone(),
-        size: chart::ChartSize {
-            width: 1280,
-            height: 400 + 300 * panels.len() as u32,
-        },
-        panels,
-        vlines,
-    };
-    let mut out = Vec::new();
+    let cx = ChartContext::new(inp);
+    let halvings = halving_years(inp);
+    [
+        Some(spend_vs_reward_chart(&cx)),
+        ratio_histogram_chart(&cx),
+        Some(hashrate_difficulty_chart(&cx, halvings.clone())),
+        Some(fleet_mix_chart(&cx)),
+        Some(energy_chart(&cx)),
+        Some(security_chart(&cx, halvings)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
 
-    // 1. Spend versus reward.
-    let mut composition = panel(
-        "reward, USD/day",
-        false,
-        vec![
-            line("subsidy", scaled(&b("subsidy_usd").p50, per_day), 0),
-            line("fees", scaled(&b("fees_usd").p50, per_day), 1),
-        ],
-        Vec::new(),
-    );
-    composition.stacked = true;
-    out.push(ReportChart {
-        stem: "spend_vs_reward",
-        caption: format!(
-            "Block reward (subsidy and fees stacked, medians) against miners' energy spend and total cost, and their ratio; {band_note}. The dashed line is the seed's claim of 0.8."
-        ),
-        spec: ChartSpec::Time(time(
-            format!("{name}: miners' spend versus block reward"),
-            vec![
-                composition,
-                panel(
-                    "USD/day",
-                    false,
-                    vec![
-                        banded("reward", &b("reward_usd"), per_day, 0, runs),
-                        banded("energy spend", &b("energy_cost_usd"), per_day, 3, runs),
-                        banded("total cost", &b("total_cost_usd"), per_day, 2, runs),
-                    ],
-                    Vec::new(),
-                ),
-                panel(
-                    "spend / reward",
-                    false,
-                    vec![
-                        banded("energy / reward", &b("ratio_energy"), 1.0, 3, runs),
-                        banded("total cost / reward", &b("ratio_total"), 1.0, 2, runs),
-                    ],
-                    vec![RefLine {
-                        label: "seed claim 0.8".into(),
-                        y: SEED_SPEND_RATIO,
-                    }],
-                ),
-            ],
-            Vec::new(),
-        )),
-    });
+/// What the charts of one output folder share: the inputs, the number of
+/// runs, the scenario's name and the caption's note on the bands.
+struct ChartContext<'a> {
+    inp: &'a ReportInputs,
+    runs: u64,
+    name: String,
+    /// Converts a per-step amount to per day.
+    per_day: f64,
+    band_note: String,
+}
 
-    // 2. Equilibrium ratio across runs.
-    if let Some(rt) = &inp.runs {
-        let values = rt.numbers("equilibrium_ratio_total");
-        let m = &inp.summary["metrics"]["equilibrium_ratio_total"];
-        let mut markers = Vec::new();
-        if let Some(mean) = m["mean"].as_f64() {
-            markers.push(("mean".to_string(), mean));
+impl<'a> ChartContext<'a> {
+    fn new(inp: &'a ReportInputs) -> ChartContext<'a> {
+        let runs = inp.runs_count();
+        let name = inp.summary["scenario"]
+            .as_str()
+            .unwrap_or("scenario")
+            .to_string();
+        let band_note = if runs > 1 {
+            format!("median of {runs} runs, 50 % and 90 % bands")
+        } else {
+            "one run".to_string()
+        };
+        ChartContext {
+            inp,
+            runs,
+            name,
+            per_day: 1.0 / inp.step_days,
+            band_note,
         }
-        if let (Some(lo), Some(hi)) = (m["mean_ci95_low"].as_f64(), m["mean_ci95_high"].as_f64()) {
-            markers.push(("95 % CI of mean, low".to_string(), lo));
-            markers.push(("95 % CI of mean, high".to_string(), hi));
-        }
-        markers.push(("seed claim".to_string(), SEED_SPEND_RATIO));
-        out.push(ReportChart {
-            stem: "ratio_histogram",
-            caption: format!(
-                "Equilibrium total cost / reward of each of {runs} run(s), over the last {} years, with the mean and its 95 % confidence interval.",
-                inp.summary["equilibrium_window_years"].as_f64().unwrap_or(0.0)
-            ),
-            spec: ChartSpec::Histogram(HistogramChart {
-                title: format!("{name}: equilibrium total cost / reward across runs"),
-                x_label: "total cost / reward".into(),
-                bins: ((values.len() as f64).sqrt().ceil() as usize).clamp(5, 60),
-                values,
-                markers,
-                ..Default::default()
-            }),
-        });
     }
 
-    // 3. Hashrate and difficulty.
-    let mut panels = vec![panel(
-        "hashrate, EH/s",
-        true,
-        vec![banded("hashrate", &b("hashrate_eh_s"), 1.0, 0, runs)],
-        Vec::new(),
-    )];
+    /// A metric's bands (empty when `bands.csv` lacks it).
+    fn bands(&self, metric: &str) -> MetricBands {
+        self.inp.bands.metric(metric).cloned().unwrap_or_default()
+    }
+
+    /// A metric's median line with its bands, scaled by `k`.
+    fn banded(&self, label: &str, metric: &str, k: f64, color: usize) -> Series {
+        banded(label, &self.bands(metric), k, color, self.runs)
+    }
+
+    /// A chart over the steps' calendar years, taller with more panels.
+    fn time_chart(&self, title: String, panels: Vec<Panel>, vlines: Vec<f64>) -> TimeChart {
+        TimeChart {
+            title,
+            x_label: "year".into(),
+            x: self.inp.years.clone(),
+            size: chart::ChartSize {
+                width: 1280,
+                height: 400 + 300 * panels.len() as u32,
+            },
+            panels,
+            vlines,
+        }
+    }
+}
+
+/// Calendar years of the halvings in run 0 (from `steps.csv`; none without
+/// it).
+fn halving_years(inp: &ReportInputs) -> Vec<f64> {
     let mut halvings = Vec::new();
     if let Some(st) = &inp.steps {
-        panels.push(panel(
-            "difficulty",
-            true,
-            vec![line("difficulty (run 0)", st.numbers("difficulty"), 4)],
-            Vec::new(),
-        ));
         let heights = st.numbers("height");
         let interval = inp.summary["config"]["chain"]["halving_interval_blocks"]
             .as_f64()
@@ -349,61 +321,220 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
             }
         }
     }
-    out.push(ReportChart {
+    halvings
+}
+
+/// Block reward (subsidy and fees stacked) against miners' energy spend
+/// and total cost, and their ratio against the claimed 0.8.
+fn spend_vs_reward_chart(cx: &ChartContext) -> ReportChart {
+    let per_day = cx.per_day;
+    let mut composition = panel(
+        "reward, USD/day",
+        false,
+        vec![
+            line("subsidy", scaled(&cx.bands("subsidy_usd").p50, per_day), 0),
+            line("fees", scaled(&cx.bands("fees_usd").p50, per_day), 1),
+        ],
+        Vec::new(),
+    );
+    composition.stacked = true;
+    let band_note = &cx.band_note;
+    ReportChart {
+        stem: "spend_vs_reward",
+        caption: format!(
+            "Block reward (subsidy and fees stacked, medians) against miners' energy spend and total cost, and their ratio; {band_note}. The dashed line is the seed's claim of 0.8."
+        ),
+        spec: ChartSpec::Time(cx.time_chart(
+            format!("{}: miners' spend versus block reward", cx.name),
+            vec![
+                composition,
+                panel(
+                    "USD/day",
+                    false,
+                    vec![
+                        cx.banded("reward", "reward_usd", per_day, 0),
+                        cx.banded("energy spend", "energy_cost_usd", per_day, 3),
+                        cx.banded("total cost", "total_cost_usd", per_day, 2),
+                    ],
+                    Vec::new(),
+                ),
+                panel(
+                    "spend / reward",
+                    false,
+                    vec![
+                        cx.banded("energy / reward", "ratio_energy", 1.0, 3),
+                        cx.banded("total cost / reward", "ratio_total", 1.0, 2),
+                    ],
+                    vec![RefLine {
+                        label: "seed claim 0.8".into(),
+                        y: CLAIMED_SPEND_RATIO,
+                    }],
+                ),
+            ],
+            Vec::new(),
+        )),
+    }
+}
+
+/// Histogram of the equilibrium total cost / reward across runs, with the
+/// mean, its 95 % confidence interval and the claim (needs `runs.csv`).
+fn ratio_histogram_chart(cx: &ChartContext) -> Option<ReportChart> {
+    let inp = cx.inp;
+    let rt = inp.runs.as_ref()?;
+    let values = rt.numbers("equilibrium_ratio_total");
+    let m = &inp.summary["metrics"]["equilibrium_ratio_total"];
+    let mut markers = Vec::new();
+    if let Some(mean) = m["mean"].as_f64() {
+        markers.push(("mean".to_string(), mean));
+    }
+    if let (Some(lo), Some(hi)) = (m["mean_ci95_low"].as_f64(), m["mean_ci95_high"].as_f64()) {
+        markers.push(("95 % CI of mean, low".to_string(), lo));
+        markers.push(("95 % CI of mean, high".to_string(), hi));
+    }
+    markers.push(("seed claim".to_string(), CLAIMED_SPEND_RATIO));
+    let runs = cx.runs;
+    Some(ReportChart {
+        stem: "ratio_histogram",
+        caption: format!(
+            "Equilibrium total cost / reward of each of {runs} run(s), over the last {} years, with the mean and its 95 % confidence interval.",
+            inp.summary["equilibrium_window_years"].as_f64().unwrap_or(0.0)
+        ),
+        spec: ChartSpec::Histogram(HistogramChart {
+            title: format!("{}: equilibrium total cost / reward across runs", cx.name),
+            x_label: "total cost / reward".into(),
+            bins: ((values.len() as f64).sqrt().ceil() as usize).clamp(5, 60),
+            values,
+            markers,
+            ..Default::default()
+        }),
+    })
+}
+
+/// Network hashrate and (with `steps.csv`) run 0's difficulty, with the
+/// halvings marked.
+fn hashrate_difficulty_chart(cx: &ChartContext, halvings: Vec<f64>) -> ReportChart {
+    let mut panels = vec![panel(
+        "hashrate, EH/s",
+        true,
+        vec![cx.banded("hashrate", "hashrate_eh_s", 1.0, 0)],
+        Vec::new(),
+    )];
+    if let Some(st) = &cx.inp.steps {
+        panels.push(panel(
+            "difficulty",
+            true,
+            vec![line("difficulty (run 0)", st.numbers("difficulty"), 4)],
+            Vec::new(),
+        ));
+    }
+    let band_note = &cx.band_note;
+    ReportChart {
         stem: "hashrate_difficulty",
         caption: format!(
             "Network hashrate ({band_note}) and run 0's difficulty, which steps at each retarget; vertical lines mark halvings in run 0."
         ),
-        spec: ChartSpec::Time(time(
-            format!("{name}: hashrate and difficulty"),
+        spec: ChartSpec::Time(cx.time_chart(
+            format!("{}: hashrate and difficulty", cx.name),
             panels,
-            halvings.clone(),
+            halvings,
         )),
-    });
+    }
+}
 
-    // 4. Fleet mix.
+/// Run 0's operating hashrate by ASIC generation (stacked, with
+/// `fleet.csv`) and the share of installed hashrate switched off.
+fn fleet_mix_chart(cx: &ChartContext) -> ReportChart {
     let mut fleet_panels = Vec::new();
-    if let Some(ft) = &inp.fleet {
-        let mut series: Vec<Series> = ft
-            .columns
-            .iter()
-            .skip(2)
-            .enumerate()
-            .map(|(i, g)| line(g, ft.numbers(g), i))
-            .filter(|s| s.y.iter().any(|v| *v > 0.0))
-            .collect();
-        if series.len() > 10 {
-            // Keep the legend readable: the ten largest generations.
-            series.sort_by(|a, b| {
-                let peak = |s: &Series| s.y.iter().cloned().fold(0.0, f64::max);
-                peak(b).total_cmp(&peak(a))
-            });
-            series.truncate(10);
-        }
-        let mut p = panel("hashrate, EH/s", false, series, Vec::new());
-        p.stacked = true;
-        fleet_panels.push(p);
+    if let Some(ft) = &cx.inp.fleet {
+        fleet_panels.push(generation_panel(ft));
     }
     fleet_panels.push(panel(
         "installed hashrate switched off",
         false,
-        vec![banded(
-            "share switched off",
-            &b("switched_off_share"),
-            1.0,
-            3,
-            runs,
-        )],
+        vec![cx.banded("share switched off", "switched_off_share", 1.0, 3)],
         Vec::new(),
     ));
-    out.push(ReportChart {
+    ReportChart {
         stem: "fleet_mix",
         caption: "Operating hashrate by ASIC generation (run 0, stacked) and the share of installed hashrate switched off.".into(),
-        spec: ChartSpec::Time(time(format!("{name}: fleet mix"), fleet_panels, Vec::new())),
-    });
+        spec: ChartSpec::Time(cx.time_chart(format!("{}: fleet mix", cx.name), fleet_panels, Vec::new())),
+    }
+}
 
-    // 5. Energy.
-    let world = inp.summary["world_electricity_twh_per_year"].as_f64();
+/// The stacked panel of `fleet.csv`'s generations that ever run (the ten
+/// largest by peak when there are more).
+fn generation_panel(ft: &Table) -> Panel {
+    let mut series: Vec<Series> = ft
+        .columns
+        .iter()
+        .skip(2)
+        .enumerate()
+        .map(|(i, g)| line(g, ft.numbers(g), i))
+        .filter(|s| s.y.iter().any(|v| *v > 0.0))
+        .collect();
+    if series.len() > 10 {
+        // Keep the legend readable: the ten largest generations.
+        series.sort_by(|a, b| {
+            let peak = |s: &Series| s.y.iter().cloned().fold(0.0, f64::max);
+            peak(b).total_cmp(&peak(a))
+        });
+        series.truncate(10);
+    }
+    let mut p = panel("hashrate, EH/s", false, series, Vec::new());
+    p.stacked = true;
+    p
+}
+
+/// Annualised electricity use next to the CBECI view of the same chain and
+/// the reference figures, and as a share of world electricity.
+fn energy_chart(cx: &ChartContext) -> ReportChart {
+    let world = cx.inp.summary["world_electricity_twh_per_year"].as_f64();
+    let band_note = &cx.band_note;
+    ReportChart {
+        stem: "energy",
+        caption: format!(
+            "Electricity use annualised ({band_note}), next to the CBECI accounting method applied to the same simulated hashrate and revenue, against the seed's reference figures; and as a share of world generation."
+        ),
+        spec: ChartSpec::Time(cx.time_chart(
+            format!("{}: energy use", cx.name),
+            vec![
+                panel(
+                    "TWh per year",
+                    false,
+                    vec![
+                        cx.banded("agent-based energy", "energy_twh_per_year", 1.0, 0),
+                        Series {
+                            label: "CBECI view of the same chain (median best guess)".into(),
+                            y: cx.bands("cbeci_best_twh_per_year").p50,
+                            bands: vec![Band {
+                                lower: cx.bands("cbeci_lower_twh_per_year").p50,
+                                upper: cx.bands("cbeci_upper_twh_per_year").p50,
+                                label: "CBECI lower to upper bound".into(),
+                            }],
+                            color_index: 4,
+                            dashed: true,
+                        },
+                    ],
+                    energy_reference_lines(world),
+                ),
+                panel(
+                    "share of world electricity, %",
+                    false,
+                    vec![cx.banded("share", "world_electricity_share", 100.0, 1)],
+                    vec![RefLine {
+                        label: "seed: 0.7 %".into(),
+                        y: 100.0 * CLAIMED_WORLD_ELECTRICITY_SHARE,
+                    }],
+                ),
+            ],
+            Vec::new(),
+        )),
+    }
+}
+
+/// The TWh-per-year reference lines: [`REFERENCE_TWH`], and the claimed
+/// share of world electricity when the world total is known.
+fn energy_reference_lines(world_twh_per_year: Option<f64>) -> Vec<RefLine> {
     let mut refs: Vec<RefLine> = REFERENCE_TWH
         .iter()
         .map(|(l, v)| RefLine {
@@ -411,88 +542,51 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
             y: *v,
         })
         .collect();
-    if let Some(w) = world {
+    if let Some(w) = world_twh_per_year {
         refs.push(RefLine {
             label: "0.7 % of world electricity".into(),
-            y: SEED_WORLD_SHARE * w,
+            y: CLAIMED_WORLD_ELECTRICITY_SHARE * w,
         });
     }
-    out.push(ReportChart {
-        stem: "energy",
-        caption: format!(
-            "Electricity use annualised ({band_note}), next to the CBECI accounting method applied to the same simulated hashrate and revenue, against the seed's reference figures; and as a share of world generation."
-        ),
-        spec: ChartSpec::Time(time(
-            format!("{name}: energy use"),
-            vec![
-                panel(
-                    "TWh per year",
-                    false,
-                    vec![
-                        banded("agent-based energy", &b("energy_twh_per_year"), 1.0, 0, runs),
-                        Series {
-                            label: "CBECI view of the same chain (median best guess)".into(),
-                            y: b("cbeci_best_twh_per_year").p50,
-                            bands: vec![Band {
-                                lower: b("cbeci_lower_twh_per_year").p50,
-                                upper: b("cbeci_upper_twh_per_year").p50,
-                                label: "CBECI lower to upper bound".into(),
-                            }],
-                            color_index: 4,
-                            dashed: true,
-                        },
-                    ],
-                    refs,
-                ),
-                panel(
-                    "share of world electricity, %",
-                    false,
-                    vec![banded("share", &b("world_electricity_share"), 100.0, 1, runs)],
-                    vec![RefLine {
-                        label: "seed: 0.7 %".into(),
-                        y: 100.0 * SEED_WORLD_SHARE,
-                    }],
-                ),
-            ],
-            Vec::new(),
-        )),
-    });
+    refs
+}
 
-    // 6. Security.
-    out.push(ReportChart {
+/// The energy cost per hour of a 51 % attack against market cap, and their
+/// ratio, with the halvings marked.
+fn security_chart(cx: &ChartContext, halvings: Vec<f64>) -> ReportChart {
+    let band_note = &cx.band_note;
+    ReportChart {
         stem: "security",
         caption: format!(
             "Energy cost per hour of running 51 % of the network's hashrate on the least efficient operating hardware, against market capitalisation ({band_note})."
         ),
-        spec: ChartSpec::Time(time(
-            format!("{name}: 51 % attack cost and market cap"),
+        spec: ChartSpec::Time(cx.time_chart(
+            format!("{}: 51 % attack cost and market cap", cx.name),
             vec![
                 panel(
                     "USD (log scale)",
                     true,
                     vec![
-                        banded("attack cost per hour", &b("attack_energy_usd_per_hour"), 1.0, 3, runs),
-                        banded("market cap", &b("market_cap_usd"), 1.0, 0, runs),
+                        cx.banded("attack cost per hour", "attack_energy_usd_per_hour", 1.0, 3),
+                        cx.banded("market cap", "market_cap_usd", 1.0, 0),
                     ],
                     Vec::new(),
                 ),
                 panel(
                     "attack cost per hour / market cap",
                     true,
-                    vec![banded(
+                    vec![cx.banded(
                         "ratio",
-                        &b("attack_hour_share_of_market_cap"),
+                        "attack_hour_share_of_market_cap",
                         1.0,
                         2,
-                        runs,
                     )],
                     Vec::new(),
                 ),
             ],
             halvings,
         )),
-    });
-    out
+    }
 }
 
 fn esc(s: &str) -> String {
@@ -596,7 +690,7 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
             let ref_lines = if key.starts_with("equilibrium_ratio") {
                 vec![RefLine {
                     label: "seed claim 0.8".into(),
-                    y: SEED_SPEND_RATIO,
+                    y: CLAIMED_SPEND_RATIO,
                 }]
             } else {
                 Vec::new()

@@ -1,20 +1,22 @@
 //! Reading a scenario file: syntax errors with file, line and column;
 //! semantic errors with field paths.
 
-use super::validate::FieldError;
 use super::Scenario;
-use std::fmt;
+use crate::validate::FieldError;
 use std::path::{Path, PathBuf};
 
 /// Why a scenario could not be loaded.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
+    #[error("{}: cannot read scenario: {source}", path.display())]
     Io {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     /// TOML syntax, unknown field or wrong type, located in the file.
+    #[error("{}:{line}:{column}: {message}", path.display())]
     Syntax {
         path: PathBuf,
         line: usize,
@@ -22,39 +24,17 @@ pub enum ScenarioError {
         message: String,
     },
     /// Values out of range, listed by field path.
+    #[error("{}: invalid scenario:{}", path.display(), list(errors))]
     Invalid {
         path: PathBuf,
         errors: Vec<FieldError>,
     },
-    /// A data file the scenario names (price CSV, ...) is missing or bad.
-    Data { path: PathBuf, message: String },
 }
 
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScenarioError::Io { path, source } => {
-                write!(f, "{}: cannot read scenario: {source}", path.display())
-            }
-            ScenarioError::Syntax {
-                path,
-                line,
-                column,
-                message,
-            } => write!(f, "{}:{line}:{column}: {message}", path.display()),
-            ScenarioError::Invalid { path, errors } => {
-                write!(f, "{}: invalid scenario:", path.display())?;
-                for e in errors {
-                    write!(f, "\n  {e}")?;
-                }
-                Ok(())
-            }
-            ScenarioError::Data { path, message } => write!(f, "{}: {message}", path.display()),
-        }
-    }
+/// The field errors, one per indented line.
+fn list(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("\n  {e}")).collect()
 }
-
-impl std::error::Error for ScenarioError {}
 
 /// 1-based (line, column) of a byte offset; columns count characters.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -224,11 +204,15 @@ pub fn parse_scenario(text: &str, path: &Path) -> Result<Scenario, ScenarioError
 
 /// Reads, parses and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+    parse_scenario(&read_scenario_text(path)?, path)
+}
+
+/// The text of the scenario file at `path`.
+pub fn read_scenario_text(path: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    parse_scenario(&text, path)
+    })
 }
 
 #[cfg(test)]

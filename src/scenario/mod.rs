@@ -5,20 +5,29 @@
 //! and column. Values are then checked by [`Scenario::validate`], which
 //! reports each bad value with its field path and the allowed range.
 
-pub mod load;
-pub mod validate;
+//!
+//! The schema composes the core's own config types and imports nothing
+//! above the core: [`Scenario::model`] hands the engine its
+//! [`ModelConfig`]; the batch settings (seed, runs), the name and the
+//! sweep stay here.
 
-pub use load::{load_scenario, parse_scenario, ScenarioError};
+pub mod load;
+pub mod sweep;
+
+pub use crate::engine::config::{MetricsConfig, SimulationConfig, StartState, WorldConfig};
+pub use load::{load_scenario, parse_scenario, read_scenario_text, ScenarioError};
 
 use crate::calendar::Date;
 use crate::consensus::{ChainParams, Target};
-use crate::engine::blocks::BlockSampling;
+use crate::engine::config::{end_date, ModelConfig, SupplyConfig};
 use crate::engine::supply::HashSupplyConfig;
+use crate::engine::{EngineError, PreparedModel};
 use crate::market::{FeeConfig, PriceConfig};
 use crate::miners::MinersConfig;
-use crate::sweep::SweepConfig;
+use crate::validate::{self, Validator};
 use serde::{Deserialize, Serialize};
-use validate::Validator;
+use std::path::Path;
+use sweep::SweepConfig;
 
 /// Largest number of steps a run may have (a century of hourly steps).
 pub const MAX_STEPS: u64 = 1_000_000;
@@ -71,7 +80,7 @@ pub struct Scenario {
     #[serde(default)]
     pub metrics: MetricsConfig,
     /// Parameter sweep: run the batch at several points of parameter
-    /// space (default: none, a single batch). See [`crate::sweep`].
+    /// space (default: none, a single batch). See [`sweep`].
     #[serde(default)]
     pub sweep: Option<SweepConfig>,
 }
@@ -87,142 +96,6 @@ fn default_seed() -> u64 {
 }
 fn default_runs() -> u64 {
     1
-}
-
-/// The chain state at time zero.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct StartState {
-    /// Start date (UTC, `YYYY-MM-DD`); simulation time 0 is its midnight.
-    pub date: Date,
-    /// Height of the last block before the start, in [0, 2^32 − 1].
-    pub height: u64,
-    /// Difficulty of the next block. Give this or `bits`.
-    #[serde(default)]
-    pub difficulty: Option<f64>,
-    /// Compact target (`nBits`) of the next block, e.g. `0x17034219`.
-    #[serde(default)]
-    pub bits: Option<u32>,
-    /// Timestamp (Unix seconds) of the first block of the current
-    /// retarget epoch, at or before the start. Default: the epoch so far
-    /// ran at the target spacing.
-    #[serde(default)]
-    pub epoch_first_block_unix_s: Option<i64>,
-}
-
-impl StartState {
-    /// The compact target the chain starts from.
-    pub fn start_bits(&self, chain: &ChainParams) -> u32 {
-        match (self.bits, self.difficulty) {
-            (Some(b), _) => b,
-            (None, Some(d)) => Target::from_difficulty(d, &chain.pow_limit()).to_compact(),
-            (None, None) => chain.pow_limit_bits,
-        }
-    }
-}
-
-/// Horizon and time step.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimulationConfig {
-    /// Length of the run in years of 365.25 days (default 10).
-    #[serde(default = "default_years")]
-    pub years: f64,
-    /// Length of a step in days (default 1; 1/24 for hourly, 7 for weekly).
-    #[serde(default = "default_step_days")]
-    pub step_days: f64,
-    /// `aggregate` (default, O(1) draws per step) or `per_block`.
-    #[serde(default)]
-    pub block_sampling: BlockSampling,
-}
-
-fn default_years() -> f64 {
-    10.0
-}
-fn default_step_days() -> f64 {
-    1.0
-}
-
-impl Default for SimulationConfig {
-    fn default() -> Self {
-        SimulationConfig {
-            years: default_years(),
-            step_days: default_step_days(),
-            block_sampling: BlockSampling::default(),
-        }
-    }
-}
-
-impl SimulationConfig {
-    /// Step length in seconds.
-    pub fn step_s(&self) -> f64 {
-        self.step_days * 86_400.0
-    }
-    /// Number of steps, rounded up so the horizon is covered.
-    pub fn steps(&self) -> u64 {
-        let s = (self.years * 365.25 / self.step_days).ceil();
-        if s.is_finite() && s > 0.0 {
-            s as u64
-        } else {
-            0
-        }
-    }
-}
-
-/// The world outside Bitcoin, for shares and comparisons.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct WorldConfig {
-    /// World electricity generation, TWh per year (default 30,500: 2024,
-    /// IEA / Ember, see shared/reference/economics.md).
-    #[serde(default = "default_world_twh")]
-    pub electricity_twh_per_year: f64,
-}
-
-fn default_world_twh() -> f64 {
-    30_500.0
-}
-
-impl Default for WorldConfig {
-    fn default() -> Self {
-        WorldConfig {
-            electricity_twh_per_year: default_world_twh(),
-        }
-    }
-}
-
-/// How summary metrics are computed.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricsConfig {
-    /// The equilibrium values (spend ratios, energy) are taken over the
-    /// last this many years of the run (default: 2 years, or the whole run
-    /// if it is shorter; at most the horizon).
-    #[serde(default)]
-    pub equilibrium_window_years: Option<f64>,
-    /// Electricity price the CBECI view assumes, USD/kWh (default 0.05).
-    #[serde(default = "default_cbeci_price")]
-    pub cbeci_energy_price_usd_per_kwh: f64,
-}
-
-fn default_cbeci_price() -> f64 {
-    0.05
-}
-
-impl Default for MetricsConfig {
-    fn default() -> Self {
-        MetricsConfig {
-            equilibrium_window_years: None,
-            cbeci_energy_price_usd_per_kwh: default_cbeci_price(),
-        }
-    }
-}
-
-impl MetricsConfig {
-    /// The equilibrium window in years for a horizon of `years`.
-    pub fn window_years(&self, years: f64) -> f64 {
-        self.equilibrium_window_years.unwrap_or(years.min(2.0))
-    }
 }
 
 impl Scenario {
@@ -361,7 +234,37 @@ impl Scenario {
     /// The last day the run covers (inclusive): the day that contains the
     /// last second of the last step. Data files must cover it.
     pub fn end_date(&self) -> Date {
-        let seconds = self.simulation.steps() as f64 * self.simulation.step_s();
-        Date::from_unix_seconds(self.start.date.unix_seconds() + seconds.ceil() as i64 - 1)
+        end_date(&self.start, &self.simulation)
+    }
+
+    /// The model with its data files loaded (relative to `base_dir`, the
+    /// scenario file's folder), ready for [`crate::engine::run`].
+    pub fn prepare(&self, base_dir: &Path) -> Result<PreparedModel, EngineError> {
+        let model = self.model().ok_or_else(|| {
+            EngineError::Start("no hash supply: give [miners] or [hash_supply]".into())
+        })?;
+        PreparedModel::new(model, base_dir)
+    }
+
+    /// The model the engine runs: this scenario's core configuration,
+    /// without the batch settings (seed, runs), the name and the sweep.
+    /// `None` unless exactly one of `[miners]` and `[hash_supply]` is given
+    /// (which [`Scenario::validate`] ensures).
+    pub fn model(&self) -> Option<ModelConfig> {
+        let supply = match (&self.miners, &self.hash_supply) {
+            (Some(m), None) => SupplyConfig::Agents(m.clone()),
+            (None, Some(h)) => SupplyConfig::Curve(h.clone()),
+            _ => return None,
+        };
+        Some(ModelConfig {
+            start: self.start.clone(),
+            simulation: self.simulation.clone(),
+            chain: self.chain.clone(),
+            price: self.price.clone(),
+            fees: self.fees.clone(),
+            supply,
+            world: self.world.clone(),
+            metrics: self.metrics.clone(),
+        })
     }
 }

@@ -2,11 +2,9 @@
 //! corpus): building a scenario from TOML text and checking that a run
 //! produced only finite numbers.
 
-#![allow(dead_code)]
-
 use minesim::batch::run_rng;
-use minesim::engine::{run, PreparedScenario, RunResult};
-use minesim::scenario::parse_scenario;
+use minesim::engine::{run, PreparedModel, RunResult};
+use minesim::scenario::{parse_scenario, Scenario};
 use std::path::Path;
 
 /// Fields that may be `null` in JSON (`Option`s that are `None` when a
@@ -78,15 +76,25 @@ pub fn assert_finite_run(r: &RunResult) {
 
 /// Parses, validates and prepares a scenario given as TOML text; panics
 /// with the error message if it is rejected.
-pub fn prepare(text: &str) -> PreparedScenario {
-    let sc = parse_scenario(text, Path::new("extreme.toml")).unwrap_or_else(|e| panic!("{e}"));
-    PreparedScenario::new(sc, Path::new(".")).unwrap_or_else(|e| panic!("{e}"))
+pub fn prepare(text: &str) -> Prepared {
+    let scenario =
+        parse_scenario(text, Path::new("extreme.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let model = scenario
+        .prepare(Path::new("."))
+        .unwrap_or_else(|e| panic!("{e}"));
+    Prepared { scenario, model }
+}
+
+/// A scenario and its prepared model.
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub model: PreparedModel,
 }
 
 /// One run (stream 0 of the scenario's seed), checked for finite numbers.
 pub fn run_checked(text: &str) -> RunResult {
     let p = prepare(text);
-    let r = run(&p, &mut run_rng(p.scenario.seed, 0)).unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&p.model, &mut run_rng(p.scenario.seed, 0)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.records.len() as u64, p.scenario.simulation.steps());
     assert_finite_run(&r);
     r

@@ -1,0 +1,147 @@
+//! Atomic file writes, the one way every output file of minesim is
+//! written: write a temporary file beside the target, flush and fsync it,
+//! then rename it over the target, so a crash never leaves a half-written
+//! output. Tables and JSON are filled through a writer
+//! ([`write_atomic`]); charts, whose encoders open the file themselves,
+//! are drawn to the temporary path ([`write_atomic_path`]).
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The temporary name used while `path` is being written.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Writes a file atomically through `fill`; on error the temporary file is
+/// removed and the target is untouched.
+pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+{
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        fill(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Distinguishes the temporary files of concurrent path-based writers in
+/// one process.
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The temporary name of a path-based write of `path`: hidden, unique in
+/// the process, and ending in the target's extension (encoders such as
+/// plotters' pick the format from it), e.g. `.hashrate.tmp-1234-0.png`.
+pub fn temp_path_keeping_extension(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!(".{stem}.tmp-{}-{n}{ext}", std::process::id()))
+}
+
+/// Writes a file atomically through `draw`, which creates and writes the
+/// file at the temporary path it is given (and must be done with it when
+/// it returns). The file is then fsynced and renamed over `path`. On error
+/// the temporary file is removed and the target is untouched; the error
+/// is `draw`'s own, or `io` applied to an I/O failure of the commit.
+pub fn write_atomic_path<E>(
+    path: &Path,
+    draw: impl FnOnce(&Path) -> Result<(), E>,
+    io: impl FnOnce(io::Error) -> E,
+) -> Result<(), E> {
+    let tmp = temp_path_keeping_extension(path);
+    let result = draw(&tmp).and_then(|()| {
+        let commit = File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .and_then(|()| fs::rename(&tmp, path));
+        commit.map_err(io)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes bytes atomically.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic(path, |w| w.write_all(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.csv");
+        let r = write_atomic(&p, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(r.is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        write_bytes_atomic(&p, b"whole").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"whole");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temp_path_keeps_extension_and_directory() {
+        let p = temp_path_keeping_extension(Path::new("/a/b/hashrate.png"));
+        assert_eq!(p.parent(), Some(Path::new("/a/b")));
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".hashrate.tmp-") && name.ends_with(".png"),
+            "{name}"
+        );
+        assert_ne!(
+            p,
+            temp_path_keeping_extension(Path::new("/a/b/hashrate.png"))
+        );
+    }
+
+    #[test]
+    fn path_writes_commit_or_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("chart.png");
+        let r: Result<(), String> = write_atomic_path(
+            &p,
+            |tmp| {
+                assert_eq!(tmp.extension().unwrap(), "png");
+                fs::write(tmp, b"half").unwrap();
+                Err("boom".into())
+            },
+            |e| e.to_string(),
+        );
+        assert_eq!(r.unwrap_err(), "boom");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let r: Result<(), io::Error> = write_atomic_path(&p, |tmp| fs::write(tmp, b"whole"), |e| e);
+        r.unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"whole");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

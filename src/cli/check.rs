@@ -1,0 +1,87 @@
+//! `minesim check SCENARIO`: validate a scenario (every sweep point, every
+//! data file) and print a one-screen summary of what it means.
+
+use super::Error;
+use minesim::consensus::DifficultyRule;
+use minesim::plan::{Overrides, Plan};
+use minesim::scenario::Scenario;
+use std::path::Path;
+
+pub fn check(scenario: &Path) -> Result<(), Error> {
+    let plan = Plan::load(scenario, &Overrides::default(), 1)?;
+    print!("{}", describe(&plan.base));
+    if let Some(sw) = &plan.sweep {
+        println!(
+            "sweep        {} of {} points, {} runs in all",
+            sw.config.mode.name(),
+            sw.points.len(),
+            plan.layout.jobs()
+        );
+        for p in sw.points.iter().take(20) {
+            println!("  point {:<5} {}", p.index, p.label());
+        }
+        if sw.points.len() > 20 {
+            println!("  ...");
+        }
+    }
+    println!("ok: {} is valid", scenario.display());
+    Ok(())
+}
+
+/// A one-screen description of what a scenario means.
+fn describe(sc: &Scenario) -> String {
+    let mut s = String::new();
+    let sim = &sc.simulation;
+    let chain = &sc.chain;
+    s += &format!("scenario     {}\n", sc.name);
+    if !sc.description.is_empty() {
+        s += &format!("             {}\n", sc.description.trim());
+    }
+    s += &format!(
+        "horizon      {} to {} ({} years, {} steps of {} day(s), {:?} block sampling)\n",
+        sc.start.date,
+        sc.end_date(),
+        sim.years,
+        sim.steps(),
+        sim.step_days,
+        sim.block_sampling
+    );
+    s += &format!(
+        "start        height {}, bits {:#010x}\n",
+        sc.start.height,
+        sc.start.start_bits(chain)
+    );
+    let rule = match chain.difficulty_rule {
+        DifficultyRule::Retarget => format!(
+            "retarget every {} blocks, clamp x{}",
+            chain.retarget_interval_blocks, chain.retarget_clamp_factor
+        ),
+        DifficultyRule::Asert => {
+            format!("ASERT every block, half-life {} s", chain.asert_half_life_s)
+        }
+        DifficultyRule::Cw144 => "cw-144 every block (144-block window)".to_string(),
+    };
+    s += &format!(
+        "chain        {rule}, spacing {} s, halving every {} blocks, subsidy {} sat\n",
+        chain.target_spacing_s, chain.halving_interval_blocks, chain.initial_subsidy_sat
+    );
+    s += &format!("price        {}\n", one_line(&sc.price));
+    s += &format!("fees         {}\n", one_line(&sc.fees));
+    match (&sc.miners, &sc.hash_supply) {
+        (Some(m), _) => s += &format!("miners       {}\n", one_line(m)),
+        (_, Some(h)) => s += &format!("hash supply  {}\n", one_line(h)),
+        _ => {}
+    }
+    s += &format!("runs         {} (seed {})\n", sc.runs, sc.seed);
+    s
+}
+
+fn one_line<T: serde::Serialize>(v: &T) -> String {
+    let t = serde_json::to_string(v).unwrap_or_default();
+    if t.chars().count() > 160 {
+        let cut: String = t.chars().take(157).collect();
+        format!("{cut}...")
+    } else {
+        t
+    }
+}

@@ -1,0 +1,117 @@
+//! The `minesim` command line: argument parsing (clap), one file per
+//! subcommand, and the terminal around the library: the progress bar
+//! ([`progress`]), Ctrl-C ([`interrupt`]) and the mapping of errors to
+//! exit codes ([`Error::exit_code`]).
+//!
+//! Exit codes: 0 ok, 2 bad input (scenario, data files, arguments,
+//! partials that do not fit together), 1 internal error (I/O while
+//! writing, a bug), 130 interrupted by Ctrl-C (finished chunks are kept;
+//! rerun with `--resume`).
+
+mod check;
+pub mod interrupt;
+mod merge;
+mod progress;
+mod report;
+mod run;
+
+use clap::{Parser, Subcommand};
+use minesim::plan::{ErrorKind, PlanError};
+use minesim::report::ReportError;
+use std::path::PathBuf;
+
+/// An agent-based simulator of the Bitcoin mining economy.
+#[derive(Debug, Parser)]
+#[command(name = "minesim", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario (Monte Carlo batch, or a sweep of batches) and write tables and charts.
+    Run(run::RunArgs),
+    /// Rebuild the charts and report.html of an output folder from its files.
+    Report {
+        /// Output folder of an earlier run.
+        dir: PathBuf,
+    },
+    /// Validate a scenario and print what it means.
+    Check {
+        /// Scenario TOML file.
+        scenario: PathBuf,
+    },
+    /// Combine shard results (partial-K-of-N.json) into the outputs of the
+    /// whole batch, byte-identical to a single-machine run.
+    Merge {
+        /// Output folder for the merged outputs.
+        #[arg(long)]
+        out: PathBuf,
+        /// Partial files, or folders holding partial-K-of-N.json files.
+        #[arg(required = true)]
+        partials: Vec<PathBuf>,
+        /// The scenario file, if it moved since the shards ran (its text
+        /// must be unchanged; default: the text stored in the partials).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// No summary on stdout except the output path.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+/// Why a command failed; [`Error::exit_code`] classifies it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// `minesim report DIR` on a folder it cannot read.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// A command-line value out of range (clap checks the syntax).
+    #[error("{flag} {message}")]
+    Argument { flag: &'static str, message: String },
+    /// Ctrl-C: the finished runs are saved in `checkpoint`.
+    #[error("interrupted: {done} of {total} runs done, saved in {}; rerun the same command with --resume to continue", checkpoint.display())]
+    Interrupted {
+        done: u64,
+        total: u64,
+        checkpoint: PathBuf,
+    },
+}
+
+impl Error {
+    /// 2 for bad input, 1 for an internal error, 130 for Ctrl-C.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Plan(e) if e.kind() == ErrorKind::Internal => 1,
+            Error::Interrupted { .. } => 130,
+            _ => 2,
+        }
+    }
+
+    /// The line printed on stderr.
+    pub fn message(&self) -> String {
+        match self.exit_code() {
+            1 => format!("internal error: {self}"),
+            130 => self.to_string(),
+            _ => format!("error: {self}"),
+        }
+    }
+}
+
+/// Runs a parsed command.
+pub fn execute(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Report { dir } => report::report(&dir),
+        Command::Check { scenario } => check::check(&scenario),
+        Command::Merge {
+            out,
+            partials,
+            scenario,
+            quiet,
+        } => merge::merge(&out, &partials, scenario.as_deref(), quiet),
+    }
+}

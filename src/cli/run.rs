@@ -1,0 +1,149 @@
+//! `minesim run SCENARIO`: a Monte Carlo batch or a sweep, with
+//! checkpoints, shards and the terminal headline.
+
+use super::interrupt::STOP;
+use super::progress::TerminalProgress;
+use super::Error;
+use minesim::batch::partial::Shard;
+use minesim::plan::{ExecOptions, Outcome, Overrides, Plan, Written};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario TOML file.
+    scenario: PathBuf,
+    /// Number of Monte Carlo runs (per sweep point; default: the scenario's `runs`).
+    #[arg(long)]
+    runs: Option<u64>,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output folder (default: output/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Runs whose full per-step series are written (default 1: run 0 as steps.csv; not for sweeps).
+    #[arg(long, default_value_t = 1)]
+    keep_runs: u64,
+    /// No progress bar and no summary on stdout except the output path.
+    #[arg(long)]
+    quiet: bool,
+    /// Run only shard K of N (0-based, 0 <= K < N) of the (point, run)
+    /// list and write partial-K-of-N.json into the output folder;
+    /// combine the shards with `minesim merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Continue an interrupted batch from its checkpoint in <out>/.partials/.
+    #[arg(long)]
+    resume: bool,
+    /// Seconds between resume checkpoints (0: after every chunk of runs).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    checkpoint_every: f64,
+}
+
+pub fn run(args: RunArgs) -> Result<(), Error> {
+    if args.threads == Some(0) {
+        return Err(Error::Argument {
+            flag: "--threads",
+            message: "must be at least 1, got 0".into(),
+        });
+    }
+    if !(args.checkpoint_every.is_finite() && args.checkpoint_every >= 0.0) {
+        return Err(Error::Argument {
+            flag: "--checkpoint-every",
+            message: format!(
+                "must be a number of seconds >= 0, got {}",
+                args.checkpoint_every
+            ),
+        });
+    }
+    let overrides = Overrides {
+        runs: args.runs,
+        seed: args.seed,
+        name: None,
+    };
+    let plan = Plan::load(&args.scenario, &overrides, args.keep_runs)?;
+    plan.check_memory(minesim::resources::available_memory_bytes())?;
+    let out_dir = args
+        .out
+        .unwrap_or_else(|| Path::new("output").join(&plan.base.name));
+    let options = ExecOptions {
+        threads: args.threads,
+        shard: args.shard,
+        resume: args.resume,
+        checkpoint_every: Duration::from_secs_f64(args.checkpoint_every),
+        stop: &STOP,
+    };
+    let progress = TerminalProgress::new(args.quiet);
+    match plan.execute(&out_dir, &options, &progress)? {
+        Outcome::Finished { files, written } => {
+            if !args.quiet {
+                print_headline(&plan, &written);
+            }
+            println!("outputs: {} ({} files)", out_dir.display(), files.len());
+            Ok(())
+        }
+        Outcome::Shard {
+            file,
+            shard,
+            jobs,
+            total_jobs,
+        } => {
+            println!(
+                "partial: {} (shard {shard}: runs {}..{} of {total_jobs}); combine all shards with: minesim merge --out DIR {}",
+                file.display(),
+                jobs.start,
+                jobs.end,
+                out_dir.display()
+            );
+            Ok(())
+        }
+        Outcome::Interrupted {
+            done,
+            total,
+            checkpoint,
+        } => Err(Error::Interrupted {
+            done,
+            total,
+            checkpoint,
+        }),
+    }
+}
+
+fn fmt_opt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into())
+}
+
+/// One line on stdout saying what was computed.
+pub fn print_headline(plan: &Plan, written: &Written) {
+    match written {
+        Written::Sweep {
+            points,
+            runs_per_point,
+            mode,
+            paths,
+        } => println!(
+            "{}: sweep of {points} points x {runs_per_point} run(s) ({} over {})",
+            plan.base.name,
+            mode.name(),
+            paths.join(", ")
+        ),
+        Written::Batch {
+            runs,
+            first: Some(s),
+        } => println!(
+            "{}: {runs} run(s), {} steps; run 0: {} blocks, mean interval {} s, equilibrium energy/reward {}, total cost/reward {}, {:.1} TWh/yr",
+            plan.base.name,
+            s.steps,
+            s.blocks,
+            fmt_opt(s.mean_block_interval_s),
+            fmt_opt(s.equilibrium_ratio_energy),
+            fmt_opt(s.equilibrium_ratio_total),
+            s.equilibrium_energy_twh_per_year,
+        ),
+        Written::Batch { first: None, .. } => {}
+    }
+}

@@ -1,0 +1,208 @@
+//! The outputs of a sweep: `points.csv`, `runs.csv` (one row per point and
+//! run) and `summary.json`; no per-step bands.
+
+use super::{scalar_stats, write_json};
+use crate::atomic::write_atomic;
+use crate::batch::JobRow;
+use crate::scenario::sweep::value_text;
+use crate::scenario::Scenario;
+use crate::sweep::ExpandedSweep;
+use serde_json::{json, Map, Value as Json};
+use std::io;
+use std::path::Path;
+
+/// The run scalars summarised per point in `points.csv`.
+pub const KEY_SCALARS: [&str; 7] = [
+    "equilibrium_ratio_energy",
+    "equilibrium_ratio_energy_capex",
+    "equilibrium_ratio_total",
+    "equilibrium_hashrate_eh_s",
+    "equilibrium_energy_twh_per_year",
+    "equilibrium_world_electricity_share",
+    "equilibrium_attack_energy_usd_per_hour",
+];
+
+/// Statistics per key scalar in `points.csv`, as `(column suffix, key in
+/// [`scalar_stats`])`.
+const POINT_STATS: [(&str, &str); 6] = [
+    ("mean", "mean"),
+    ("ci95_low", "mean_ci95_low"),
+    ("ci95_high", "mean_ci95_high"),
+    ("p5", "p5"),
+    ("p50", "p50"),
+    ("p95", "p95"),
+];
+
+fn summary_map(row: &JobRow) -> io::Result<Map<String, Json>> {
+    match serde_json::to_value(&row.summary).map_err(io::Error::other)? {
+        Json::Object(m) => Ok(m),
+        _ => Err(io::Error::other("run summary is not a JSON object")),
+    }
+}
+
+fn cell(v: &Json) -> String {
+    match v {
+        Json::Null => String::new(),
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Rows of each point (rows must be in job order: point-major).
+fn rows_by_point<'a>(sweep: &ExpandedSweep, rows: &'a [JobRow]) -> Vec<Vec<&'a JobRow>> {
+    let mut by = vec![Vec::new(); sweep.points.len()];
+    for r in rows {
+        if let Some(v) = by.get_mut(r.point as usize) {
+            v.push(r);
+        }
+    }
+    by
+}
+
+/// Per point and metric: the [`scalar_stats`] of every run-summary scalar.
+fn point_metrics(sweep: &ExpandedSweep, rows: &[JobRow]) -> io::Result<Vec<Map<String, Json>>> {
+    let mut out = Vec::new();
+    for point_rows in rows_by_point(sweep, rows) {
+        let maps = point_rows
+            .iter()
+            .map(|r| summary_map(r))
+            .collect::<io::Result<Vec<_>>>()?;
+        let mut metrics = Map::new();
+        if let Some(first) = maps.first() {
+            for key in first.keys() {
+                let stats = scalar_stats(maps.iter().map(|m| m.get(key).and_then(Json::as_f64)));
+                metrics.insert(key.clone(), stats);
+            }
+        }
+        out.push(metrics);
+    }
+    Ok(out)
+}
+
+/// Writes `points.csv`: one row per point: `point`, one column per swept
+/// path, `runs`, then `<scalar>_mean`, `_ci95_low`, `_ci95_high`, `_p5`,
+/// `_p50`, `_p95` for each of [`KEY_SCALARS`] (exact quantiles of the
+/// point's runs; 95 % Student t interval of the mean; empty cells when
+/// undefined).
+pub fn write_points_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> io::Result<()> {
+    let metrics = point_metrics(sweep, rows)?;
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        let mut header = vec!["point".to_string()];
+        header.extend(sweep.config.parameters.iter().map(|p| p.path.clone()));
+        header.push("runs".into());
+        for k in KEY_SCALARS {
+            header.extend(POINT_STATS.iter().map(|(s, _)| format!("{k}_{s}")));
+        }
+        csv.write_record(&header)?;
+        for (point, m) in sweep.points.iter().zip(&metrics) {
+            let mut rec = vec![point.index.to_string()];
+            rec.extend(point.assignments.iter().map(|(_, v)| value_text(v)));
+            let n = m
+                .get("steps")
+                .and_then(|s| s.get("n"))
+                .map(cell)
+                .unwrap_or_else(|| "0".into());
+            rec.push(n);
+            for k in KEY_SCALARS {
+                let stats = m.get(k);
+                for (_, key) in POINT_STATS {
+                    rec.push(stats.and_then(|s| s.get(key)).map(cell).unwrap_or_default());
+                }
+            }
+            csv.write_record(&rec)?;
+        }
+        csv.flush()
+    })
+}
+
+/// Writes a sweep's `runs.csv`: one row per (point, run): `point`, `run`,
+/// the point's parameter values, then every run-summary scalar.
+pub fn write_sweep_runs_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        let mut header_done = false;
+        for row in rows {
+            let map = summary_map(row)?;
+            if !header_done {
+                let mut header = vec!["point".to_string(), "run".to_string()];
+                header.extend(sweep.config.parameters.iter().map(|p| p.path.clone()));
+                header.extend(map.keys().cloned());
+                csv.write_record(&header)?;
+                header_done = true;
+            }
+            let mut rec = vec![row.point.to_string(), row.run.to_string()];
+            if let Some(p) = sweep.points.get(row.point as usize) {
+                rec.extend(p.assignments.iter().map(|(_, v)| value_text(v)));
+            }
+            rec.extend(map.values().map(cell));
+            csv.write_record(&rec)?;
+        }
+        csv.flush()
+    })
+}
+
+/// Builds a sweep's `summary.json`: the sweep's definition and, per
+/// point, its parameter values and the statistics of every run scalar.
+/// Nothing in it depends on threads, shards or time.
+pub fn sweep_summary_json(
+    base: &Scenario,
+    sweep: &ExpandedSweep,
+    rows: &[JobRow],
+    files: &[String],
+) -> io::Result<Json> {
+    let metrics = point_metrics(sweep, rows)?;
+    let points: Vec<Json> = sweep
+        .points
+        .iter()
+        .zip(metrics)
+        .map(|(p, m)| {
+            let mut params = Map::new();
+            for (path, v) in &p.assignments {
+                params.insert(path.clone(), serde_json::to_value(v).unwrap_or(Json::Null));
+            }
+            json!({ "point": p.index, "parameters": params, "metrics": m })
+        })
+        .collect();
+    let sim = &base.simulation;
+    Ok(json!({
+        "minesim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": base.name,
+        "description": base.description,
+        "seed": base.seed,
+        "runs_per_point": base.runs,
+        "points": sweep.points.len(),
+        "runs": sweep.points.len() as u64 * base.runs,
+        "random_streams": "run r of point p uses ChaCha8 stream p * 2^32 + r of the seed",
+        "sweep": serde_json::to_value(&sweep.config).map_err(io::Error::other)?,
+        "steps": sim.steps(),
+        "step_days": sim.step_days,
+        "start_date": base.start.date.to_string(),
+        "end_date": base.end_date().to_string(),
+        "equilibrium_window_years": base.metrics.window_years(sim.years),
+        "confidence_intervals": "95 % Student t interval of the mean across runs",
+        "quantiles": "exact sample quantiles across the point's runs (linear interpolation)",
+        "point_results": points,
+        "files": files,
+    }))
+}
+
+/// Writes every output of a sweep (`points.csv`, `runs.csv`,
+/// `summary.json`) into `dir`; `rows` in job order. Returns the file names.
+pub fn write_sweep_outputs(
+    dir: &Path,
+    base: &Scenario,
+    sweep: &ExpandedSweep,
+    rows: &[JobRow],
+) -> io::Result<Vec<String>> {
+    std::fs::create_dir_all(dir)?;
+    write_points_csv(&dir.join("points.csv"), sweep, rows)?;
+    write_sweep_runs_csv(&dir.join("runs.csv"), sweep, rows)?;
+    let files: Vec<String> = ["points.csv", "runs.csv", "summary.json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let summary = sweep_summary_json(base, sweep, rows, &files)?;
+    write_json(&dir.join("summary.json"), &summary)?;
+    Ok(files)
+}

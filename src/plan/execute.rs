@@ -1,0 +1,323 @@
+//! Running a plan with checkpoints, writing its outputs, and merging shard
+//! results.
+
+use super::{Overrides, Plan, PlanError};
+use crate::batch::partial::{
+    checkpoint_path, collect_partials, fnv1a64, merge_partials, read_partial, remove_checkpoint,
+    write_partial, Shard,
+};
+use crate::batch::{
+    complete_kept, with_threads, BatchResult, ChunksOutcome, JobRow, Jobs, JobsAggregate,
+};
+use crate::engine::{RunResult, RunSummary};
+use crate::output::{sweep::write_sweep_outputs, write_batch_outputs};
+use crate::scenario::read_scenario_text;
+use crate::scenario::sweep::SweepMode;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+/// What the caller of [`Plan::execute`] is told while it runs. Every
+/// method has an empty default.
+pub trait Observer: Sync {
+    /// Work starts: `done` of `total` jobs are already finished (resumed).
+    fn started(&self, total: u64, done: u64) {
+        let _ = (total, done);
+    }
+    /// One job (run) finished; called from worker threads.
+    fn job_done(&self) {}
+    /// The batch continues from the checkpoint at `path`.
+    fn resumed(&self, path: &Path, done: u64, total: u64) {
+        let _ = (path, done, total);
+    }
+    /// `--resume` was asked for but there is no checkpoint at `path`; the
+    /// batch starts from the beginning.
+    fn no_checkpoint(&self, path: &Path) {
+        let _ = path;
+    }
+    /// The runs are over (finished or stopped); outputs are next.
+    fn runs_over(&self, stopped: bool) {
+        let _ = stopped;
+    }
+}
+
+/// An observer that ignores everything.
+impl Observer for () {}
+
+/// How [`Plan::execute`] runs a plan.
+#[derive(Debug)]
+pub struct ExecOptions<'a> {
+    /// Worker threads (default: one per core).
+    pub threads: Option<usize>,
+    /// Run only this shard and write its partial file.
+    pub shard: Option<Shard>,
+    /// Continue from the checkpoint in `<out>/.partials/` if there is one.
+    pub resume: bool,
+    /// Least time between checkpoints (zero: after every chunk of runs).
+    pub checkpoint_every: Duration,
+    /// Raised (by a signal handler, say) to stop after the chunk in
+    /// flight; the finished chunks are saved in a checkpoint.
+    pub stop: &'a AtomicBool,
+}
+
+/// What a finished plan wrote.
+#[derive(Debug, Clone)]
+pub enum Written {
+    /// A plain batch: its run count and run 0's summary.
+    Batch {
+        runs: u64,
+        first: Option<RunSummary>,
+    },
+    /// A sweep: its points, runs per point, mode and swept paths.
+    Sweep {
+        points: u64,
+        runs_per_point: u64,
+        mode: SweepMode,
+        paths: Vec<String>,
+    },
+}
+
+/// How [`Plan::execute`] ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Every output file was written into the output folder.
+    Finished {
+        files: Vec<String>,
+        written: Written,
+    },
+    /// One shard ran; its partial file was written.
+    Shard {
+        file: PathBuf,
+        shard: Shard,
+        jobs: Range<u64>,
+        total_jobs: u64,
+    },
+    /// Stopped through [`ExecOptions::stop`]: `done` of `total` jobs are
+    /// saved in `checkpoint`.
+    Interrupted {
+        done: u64,
+        total: u64,
+        checkpoint: PathBuf,
+    },
+}
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> PlanError + '_ {
+    move |source| PlanError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Plan {
+    /// Runs the plan (or one shard of it) with checkpoints into `out_dir`,
+    /// then writes the outputs (or the shard's partial file).
+    pub fn execute(
+        &self,
+        out_dir: &Path,
+        opt: &ExecOptions<'_>,
+        observer: &dyn Observer,
+    ) -> Result<Outcome, PlanError> {
+        let layout = self.layout;
+        let target = match opt.shard {
+            Some(s) => layout.shard_jobs(s.index, s.count),
+            None => 0..layout.jobs(),
+        };
+        let manifest = self.manifest(opt.shard, target.clone());
+        let checkpoint = checkpoint_path(out_dir, opt.shard);
+        let mut agg = JobsAggregate::starting_at(target.start);
+        if opt.resume {
+            if checkpoint.is_file() {
+                let saved = read_partial(&checkpoint)?;
+                let fits = saved.manifest == manifest
+                    && saved.aggregate.jobs.start == target.start
+                    && saved.aggregate.jobs.end <= target.end
+                    && saved.aggregate.rows.len() as u64
+                        == saved.aggregate.jobs.end - saved.aggregate.jobs.start;
+                if !fits {
+                    return Err(PlanError::ForeignCheckpoint {
+                        mismatch: saved.manifest.same_batch(&manifest).err(),
+                        checkpoint,
+                    });
+                }
+                agg = saved.aggregate;
+                observer.resumed(
+                    &checkpoint,
+                    agg.jobs.end - target.start,
+                    target.end - target.start,
+                );
+            } else {
+                observer.no_checkpoint(&checkpoint);
+            }
+        }
+
+        let total = target.end - target.start;
+        observer.started(total, agg.jobs.end - target.start);
+        let jobs = Jobs {
+            points: &self.points,
+            seed: self.base.seed,
+            layout,
+            keep: self.keep(),
+        };
+        let mut kept = Vec::new();
+        let mut last_checkpoint = Instant::now();
+        let mut save = |a: &JobsAggregate| -> Result<(), PlanError> {
+            if a.jobs.end < target.end && last_checkpoint.elapsed() >= opt.checkpoint_every {
+                write_partial(&checkpoint, &manifest, a).map_err(write_err(&checkpoint))?;
+                last_checkpoint = Instant::now();
+            }
+            Ok(())
+        };
+        let tick = || observer.job_done();
+        let outcome = with_threads(opt.threads, || {
+            jobs.run_chunks(target.end, &mut agg, &mut kept, &tick, opt.stop, &mut save)
+        })??;
+        if outcome == ChunksOutcome::Stopped {
+            observer.runs_over(true);
+            write_partial(&checkpoint, &manifest, &agg).map_err(write_err(&checkpoint))?;
+            return Ok(Outcome::Interrupted {
+                done: agg.jobs.end - target.start,
+                total,
+                checkpoint,
+            });
+        }
+        observer.runs_over(false);
+        if let Some(shard) = opt.shard {
+            let file = out_dir.join(shard.file_name());
+            write_partial(&file, &manifest, &agg).map_err(write_err(&file))?;
+            remove_checkpoint(&checkpoint).map_err(write_err(&checkpoint))?;
+            return Ok(Outcome::Shard {
+                file,
+                shard,
+                jobs: target,
+                total_jobs: layout.jobs(),
+            });
+        }
+        let (files, written) = self.finish(out_dir, agg, kept)?;
+        remove_checkpoint(&checkpoint).map_err(write_err(&checkpoint))?;
+        Ok(Outcome::Finished { files, written })
+    }
+
+    /// Writes the final outputs of the whole batch from its aggregate:
+    /// the tables, then the charts and `report.html` drawn from them.
+    fn finish(
+        &self,
+        out_dir: &Path,
+        agg: JobsAggregate,
+        kept: Vec<(u64, RunResult)>,
+    ) -> Result<(Vec<String>, Written), PlanError> {
+        if agg.jobs != (0..self.layout.jobs()) {
+            return Err(PlanError::Incomplete {
+                jobs: agg.jobs,
+                expected: self.layout.jobs(),
+            });
+        }
+        let (mut files, written) = match &self.sweep {
+            Some(sw) => {
+                let files = write_sweep_outputs(out_dir, &self.base, sw, &agg.rows)
+                    .map_err(write_err(out_dir))?;
+                let written = Written::Sweep {
+                    points: sw.points.len() as u64,
+                    runs_per_point: self.base.runs,
+                    mode: sw.config.mode,
+                    paths: sw
+                        .config
+                        .parameters
+                        .iter()
+                        .map(|p| p.path.clone())
+                        .collect(),
+                };
+                (files, written)
+            }
+            None => {
+                let kept = complete_kept(&self.points[0], self.base.seed, self.keep(), kept)?;
+                let batch = BatchResult {
+                    runs: 0..self.layout.runs_per_point,
+                    rows: agg.rows.into_iter().map(JobRow::into_run_row).collect(),
+                    bands: agg.bands,
+                    kept,
+                };
+                let files =
+                    write_batch_outputs(out_dir, &self.base, &batch).map_err(write_err(out_dir))?;
+                let written = Written::Batch {
+                    runs: batch.rows.len() as u64,
+                    first: batch.rows.first().map(|r| r.summary.clone()),
+                };
+                (files, written)
+            }
+        };
+        let charts = crate::report::build_report(out_dir).map_err(|source| PlanError::Report {
+            dir: out_dir.to_path_buf(),
+            source,
+        })?;
+        files.extend(charts);
+        Ok((files, written))
+    }
+}
+
+/// The result of [`merge`].
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The plan rebuilt from the partials' scenario text.
+    pub plan: Plan,
+    /// Number of shards merged.
+    pub shards: usize,
+    pub files: Vec<String>,
+    pub written: Written,
+}
+
+/// Combines shard results (`partial-K-of-N.json` files, or folders holding
+/// them) into the outputs of the whole batch in `out_dir`, byte-identical
+/// to a single-machine run. `scenario` is the scenario file if it moved
+/// since the shards ran (its text must be unchanged); by default the text
+/// stored in the partials is used.
+pub fn merge(
+    partials: &[PathBuf],
+    scenario: Option<&Path>,
+    out_dir: &Path,
+) -> Result<Merged, PlanError> {
+    let files = collect_partials(partials)?;
+    let parts = files
+        .iter()
+        .map(|f| read_partial(f).map(|p| (f.clone(), p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let shards = parts.len();
+    let (manifest, agg) = merge_partials(parts)?;
+    let (path, text) = match scenario {
+        Some(p) => {
+            let text = read_scenario_text(p)?;
+            let found = format!("{:016x}", fnv1a64(text.as_bytes()));
+            if found != manifest.scenario_fnv1a64 {
+                return Err(PlanError::ScenarioChanged {
+                    path: p.to_path_buf(),
+                    found,
+                    expected: manifest.scenario_fnv1a64,
+                });
+            }
+            (p.to_path_buf(), text)
+        }
+        None => (
+            PathBuf::from(&manifest.scenario_path),
+            manifest.scenario_text.clone(),
+        ),
+    };
+    let overrides = Overrides {
+        runs: Some(manifest.runs_per_point),
+        seed: Some(manifest.seed),
+        name: Some(manifest.scenario_name.clone()),
+    };
+    let plan = Plan::new(&path, text, &overrides, manifest.keep_runs)?;
+    if plan.layout != manifest.layout() {
+        return Err(PlanError::LayoutMismatch {
+            partials: manifest.layout(),
+            scenario: plan.layout,
+        });
+    }
+    let (files, written) = plan.finish(out_dir, agg, Vec::new())?;
+    Ok(Merged {
+        plan,
+        shards,
+        files,
+        written,
+    })
+}

@@ -1,0 +1,276 @@
+//! A whole `run` or `merge`, as a library call: a [`Plan`] is a scenario
+//! with its overrides applied, its sweep expanded and every point
+//! prepared; [`Plan::execute`] runs it (or one shard of it) with resume
+//! checkpoints and writes its outputs; [`merge`] combines shard results.
+//!
+//! Nothing here prints or exits: progress and notes reach the caller
+//! through an [`Observer`], results come back as an [`Outcome`], failures
+//! as a [`PlanError`] whose [`PlanError::kind`] tells bad input from an
+//! internal fault.
+
+mod execute;
+
+pub use execute::{merge, ExecOptions, Merged, Observer, Outcome, Written};
+
+use crate::batch::partial::{fnv1a64, Manifest, ManifestMismatch, PartialError, Shard};
+use crate::batch::{BatchError, JobLayout, JobsGap};
+use crate::engine::{EngineError, PreparedModel};
+use crate::report::ReportError;
+use crate::scenario::{parse_scenario, Scenario, ScenarioError};
+use crate::sweep::{self, ExpandedSweep};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Largest `--runs` accepted.
+pub const MAX_RUNS: u64 = 1_000_000;
+
+/// Whether a failure is the user's input or minesim's own fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input: the scenario, a data file, an argument, partial files
+    /// that do not fit together. Nothing was written.
+    Input,
+    /// An I/O failure while writing, or a bug.
+    Internal,
+}
+
+/// Why a plan could not be made, run or merged.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A data file of the scenario (or of one sweep point) is missing,
+    /// bad or too short.
+    #[error("{}{}: {source}", point_prefix(point), path.display())]
+    Prepare {
+        path: PathBuf,
+        /// The sweep point (index, label), if the scenario has a sweep.
+        point: Option<(u64, String)>,
+        #[source]
+        source: Box<EngineError>,
+    },
+    #[error("--runs must be in [1, {MAX_RUNS}], got {0}")]
+    Runs(u64),
+    #[error("{}: this batch needs about {:.1} GB of memory, but only {:.1} GB are available; reduce simulation.years, the number of agents or --keep-runs, or lengthen simulation.step_days", path.display(), *needed as f64 / 1e9, *available as f64 / 1e9)]
+    Memory {
+        path: PathBuf,
+        needed: u64,
+        available: u64,
+    },
+    /// A run failed to start (its engine error).
+    #[error(transparent)]
+    Run(Box<EngineError>),
+    #[error(transparent)]
+    Partial(#[from] PartialError),
+    #[error("{}: this checkpoint belongs to another batch ({}); delete it or run without --resume", checkpoint.display(), mismatch.as_ref().map_or_else(|| "different shard or scenario text".to_string(), |m| m.to_string()))]
+    ForeignCheckpoint {
+        checkpoint: PathBuf,
+        mismatch: Option<ManifestMismatch>,
+    },
+    #[error("{}: this is not the scenario text the partials were computed from (FNV-1a 64 {found}, expected {expected})", path.display())]
+    ScenarioChanged {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    #[error("the partials have {} point(s) x {} run(s) but the scenario gives {} x {}", partials.points, partials.runs_per_point, scenario.points, scenario.runs_per_point)]
+    LayoutMismatch {
+        partials: JobLayout,
+        scenario: JobLayout,
+    },
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("writing {}: {source}", dir.display())]
+    Report {
+        dir: PathBuf,
+        #[source]
+        source: ReportError,
+    },
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    #[error("aggregate covers jobs {jobs:?}, expected 0..{expected}")]
+    Incomplete { jobs: Range<u64>, expected: u64 },
+    #[error("checkpoint: {0}")]
+    Gap(#[from] JobsGap),
+}
+
+impl From<EngineError> for PlanError {
+    fn from(e: EngineError) -> Self {
+        PlanError::Run(Box::new(e))
+    }
+}
+
+fn point_prefix(point: &Option<(u64, String)>) -> String {
+    match point {
+        Some((i, label)) => format!("sweep point {i} ({label}): "),
+        None => String::new(),
+    }
+}
+
+impl PlanError {
+    /// Bad input or internal fault.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            PlanError::Write { .. }
+            | PlanError::Report { .. }
+            | PlanError::Batch(_)
+            | PlanError::Incomplete { .. }
+            | PlanError::Gap(_) => ErrorKind::Internal,
+            _ => ErrorKind::Input,
+        }
+    }
+}
+
+/// Overrides of a scenario's batch settings (the command line's `--runs`,
+/// `--seed`; `merge` also restores the name and `--keep-runs`).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub runs: Option<u64>,
+    pub seed: Option<u64>,
+    pub name: Option<String>,
+}
+
+/// A batch ready to run or merge: the scenario, its sweep points prepared
+/// and the job layout.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The scenario file.
+    pub path: PathBuf,
+    /// Its text (stored in partial files, so `merge` needs nothing else).
+    pub text: String,
+    /// The scenario as loaded, with the overrides applied.
+    pub base: Scenario,
+    /// One prepared model per sweep point (one for a plain batch).
+    pub points: Vec<PreparedModel>,
+    pub sweep: Option<ExpandedSweep>,
+    pub layout: JobLayout,
+    /// Runs whose full per-step series are written (plain batches).
+    pub keep_runs: u64,
+}
+
+/// Loads the data files of `scenario` (relative to the folder of `path`).
+fn prepare(path: &Path, scenario: &Scenario) -> Result<PreparedModel, EngineError> {
+    scenario.prepare(path.parent().unwrap_or(Path::new(".")))
+}
+
+impl Plan {
+    /// Reads the scenario file at `path` and makes its plan.
+    pub fn load(path: &Path, overrides: &Overrides, keep_runs: u64) -> Result<Plan, PlanError> {
+        let text = crate::scenario::read_scenario_text(path)?;
+        Plan::new(path, text, overrides, keep_runs)
+    }
+
+    /// Parses `text` (the file at `path`), applies the overrides, expands
+    /// and checks every sweep point and loads its data files.
+    pub fn new(
+        path: &Path,
+        text: String,
+        overrides: &Overrides,
+        keep_runs: u64,
+    ) -> Result<Plan, PlanError> {
+        let mut base = parse_scenario(&text, path)?;
+        if let Some(r) = overrides.runs {
+            if r == 0 || r > MAX_RUNS {
+                return Err(PlanError::Runs(r));
+            }
+            base.runs = r;
+        }
+        if let Some(s) = overrides.seed {
+            base.seed = s;
+        }
+        if let Some(n) = &overrides.name {
+            base.name = n.clone();
+        }
+        let sweep = sweep::expand(&text, path, &base)?;
+        let points = match &sweep {
+            None => vec![prepare(path, &base).map_err(|source| PlanError::Prepare {
+                path: path.to_path_buf(),
+                point: None,
+                source: Box::new(source),
+            })?],
+            Some(sw) => sw
+                .scenarios
+                .iter()
+                .zip(&sw.points)
+                .map(|(sc, point)| {
+                    prepare(path, sc).map_err(|source| PlanError::Prepare {
+                        path: path.to_path_buf(),
+                        point: Some((point.index, point.label())),
+                        source: Box::new(source),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let layout = JobLayout {
+            points: points.len() as u64,
+            runs_per_point: base.runs,
+        };
+        Ok(Plan {
+            path: path.to_path_buf(),
+            text,
+            base,
+            points,
+            sweep,
+            layout,
+            keep_runs,
+        })
+    }
+
+    /// Refuses, before allocating anything, a batch whose estimated peak
+    /// memory exceeds `available` bytes (see [`crate::resources`]).
+    pub fn check_memory(&self, available: Option<u64>) -> Result<(), PlanError> {
+        let Some(available) = available else {
+            return Ok(());
+        };
+        let scenarios = match &self.sweep {
+            Some(sw) => sw.scenarios.as_slice(),
+            None => std::slice::from_ref(&self.base),
+        };
+        let needed = scenarios
+            .iter()
+            .map(|sc| {
+                crate::resources::estimate_batch_memory_bytes(sc, self.base.runs, self.keep_runs)
+            })
+            .max()
+            .unwrap_or(0);
+        if needed > available {
+            return Err(PlanError::Memory {
+                path: self.path.clone(),
+                needed,
+                available,
+            });
+        }
+        Ok(())
+    }
+
+    /// The manifest of a slice of this batch.
+    pub fn manifest(&self, shard: Option<Shard>, jobs: Range<u64>) -> Manifest {
+        let path = std::fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone());
+        Manifest {
+            minesim_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_name: self.base.name.clone(),
+            scenario_path: path.display().to_string(),
+            scenario_fnv1a64: format!("{:016x}", fnv1a64(self.text.as_bytes())),
+            scenario_text: self.text.clone(),
+            seed: self.base.seed,
+            runs_per_point: self.base.runs,
+            points: self.layout.points,
+            keep_runs: self.keep_runs,
+            shard,
+            jobs,
+        }
+    }
+
+    /// Run indices whose full series are written (plain batches only).
+    pub fn keep(&self) -> Range<u64> {
+        if self.sweep.is_some() {
+            0..0
+        } else {
+            0..self.keep_runs.min(self.layout.runs_per_point)
+        }
+    }
+}

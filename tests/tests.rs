@@ -1,0 +1,20 @@
+//! The integration tests: one binary, one module per area (as in
+//! ripgrep's `tests/tests.rs`), so the crate is linked once.
+
+mod common;
+
+mod batch;
+mod blocks;
+mod charts;
+mod consensus;
+mod cw144;
+mod engine_run;
+mod extremes;
+mod fuzz_corpus;
+mod hash_supply;
+mod market;
+mod miners;
+mod properties;
+mod report;
+mod scenario_errors;
+mod shipped_scenarios;
