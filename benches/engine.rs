@@ -3,7 +3,8 @@
 //! one year of hourly steps under each difficulty rule (per-block sampling
 //! for ASERT and cw-144, about 52,000 blocks).
 //!
-//! Run: `cargo bench --bench engine` (results in target/criterion).
+//! Run from the project root: `cargo bench -p minesim-benches --bench engine`
+//! (results in target/criterion).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use minesim::batch::{run_batch, run_rng};

@@ -94,9 +94,29 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A fresh folder for one test, removed afterwards.
+    struct Dir(PathBuf);
+    impl Dir {
+        fn new(name: &str) -> Dir {
+            let d =
+                std::env::temp_dir().join(format!("minesim-atomic-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&d);
+            fs::create_dir_all(&d).unwrap();
+            Dir(d)
+        }
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
     #[test]
     fn failed_write_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = Dir::new("failed");
         let p = dir.path().join("x.csv");
         let r = write_atomic(&p, |w| {
             w.write_all(b"half")?;
@@ -126,7 +146,7 @@ mod tests {
 
     #[test]
     fn path_writes_commit_or_leave_nothing() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = Dir::new("path");
         let p = dir.path().join("chart.png");
         let r: Result<(), String> = write_atomic_path(
             &p,

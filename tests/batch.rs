@@ -124,7 +124,7 @@ fn s(p: &Path) -> &str {
 
 #[test]
 fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
-    let t = tempfile::tempdir().unwrap();
+    let t = crate::common::tempdir().unwrap();
     let sc = write_scenario(t.path(), "plain.toml", PLAIN);
     let out = |n: &str| t.path().join(n);
     let common = ["--keep-runs", "2", "--quiet"];
@@ -183,7 +183,7 @@ fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
 
 #[test]
 fn sweep_bytes_do_not_depend_on_threads_or_shards() {
-    let t = tempfile::tempdir().unwrap();
+    let t = crate::common::tempdir().unwrap();
     let sc = write_scenario(t.path(), "sw.toml", &format!("{PLAIN}{SWEEP}"));
     let plain = write_scenario(t.path(), "plain.toml", PLAIN);
     let out = |n: &str| t.path().join(n);
@@ -255,7 +255,7 @@ fn sweep_bytes_do_not_depend_on_threads_or_shards() {
 
 #[test]
 fn merge_rejects_partials_that_do_not_fit() {
-    let t = tempfile::tempdir().unwrap();
+    let t = crate::common::tempdir().unwrap();
     let sc = write_scenario(t.path(), "plain.toml", PLAIN);
     let out = |n: &str| t.path().join(n);
     let shard = |k: &str, dir: &str, seed: &str| {
@@ -302,7 +302,7 @@ fn merge_rejects_partials_that_do_not_fit() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    let t = tempfile::tempdir().unwrap();
+    let t = crate::common::tempdir().unwrap();
     let sc = write_scenario(t.path(), "plain.toml", PLAIN);
     for shard in ["2/2", "1", "x/3", "-1/2"] {
         let st = Command::new(BIN)
@@ -324,7 +324,7 @@ fn bad_arguments_exit_2() {
 
 #[test]
 fn resume_rejects_a_checkpoint_of_another_batch() {
-    let t = tempfile::tempdir().unwrap();
+    let t = crate::common::tempdir().unwrap();
     let sc = write_scenario(t.path(), "plain.toml", PLAIN);
     let out = t.path().join("o");
     ok(&[
@@ -361,7 +361,7 @@ fn resume_rejects_a_checkpoint_of_another_batch() {
 /// `--resume`, writes the same bytes as an uninterrupted run.
 #[test]
 fn killed_batch_resumes_to_identical_outputs() {
-    let t = tempfile::tempdir().unwrap();
+    let t = crate::common::tempdir().unwrap();
     // Daily steps over 1 year and 448 runs (7 chunks of 64): long enough
     // that the child is still running when the first checkpoint appears.
     let text = PLAIN

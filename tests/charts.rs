@@ -58,7 +58,7 @@ fn write_both(
 }
 
 /// Sample output directory: `CHART_SAMPLES_DIR` if set, else a tempdir.
-fn sample_dir() -> (Option<tempfile::TempDir>, PathBuf) {
+fn sample_dir() -> (Option<crate::common::TempDir>, PathBuf) {
     match std::env::var_os("CHART_SAMPLES_DIR") {
         Some(d) => {
             let d = PathBuf::from(d);
@@ -66,7 +66,7 @@ fn sample_dir() -> (Option<tempfile::TempDir>, PathBuf) {
             (None, d)
         }
         None => {
-            let t = tempfile::tempdir().unwrap();
+            let t = crate::common::tempdir().unwrap();
             let p = t.path().to_path_buf();
             (Some(t), p)
         }
@@ -431,7 +431,7 @@ fn log_scale_with_zeros_and_single_points() {
 
 #[test]
 fn mismatched_lengths_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir().unwrap();
     let chart = TimeChart {
         title: "bad".into(),
         x: vec![1.0, 2.0],
@@ -456,7 +456,7 @@ fn mismatched_lengths_are_reported() {
 
 #[test]
 fn existing_file_is_replaced() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir().unwrap();
     let path = dir.path().join("h.svg");
     std::fs::write(&path, "old").unwrap();
     draw_histogram(&histogram_chart(), &path, Format::Svg).unwrap();

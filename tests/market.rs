@@ -5,8 +5,9 @@
 
 use minesim::calendar::Date;
 use minesim::market::{
-    load_daily_series, FeeConfig, FeeProcess, MarketError, PriceConfig, PriceProcess, Regime,
+    FeeConfig, FeeProcess, MarketError, NoDataFiles, PriceConfig, PriceProcess, Regime,
 };
+use minesim::scenario::data::{load_daily_series, DataDir};
 use minesim::validate::Validator;
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -21,7 +22,7 @@ fn d(s: &str) -> Date {
 }
 
 fn price_process(cfg: &PriceConfig) -> PriceProcess {
-    PriceProcess::new(cfg, d("2026-01-01"), Path::new(".")).unwrap()
+    PriceProcess::new(cfg, d("2026-01-01"), &NoDataFiles).unwrap()
 }
 
 /// Log returns of `n` consecutive steps of length `dt_days`.
@@ -256,7 +257,7 @@ fn replay_of_the_coin_metrics_file() {
 path = "btc_daily_market.csv""#,
     )
     .unwrap();
-    let mut p = PriceProcess::new(&cfg, d("2016-01-01"), base).unwrap();
+    let mut p = PriceProcess::new(&cfg, d("2016-01-01"), &DataDir::new(base)).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let s0 = p.step_price_usd(0, 0.0, DAY, &mut rng);
     assert!((s0 - 434.678006428989).abs() < 1e-9);
@@ -273,7 +274,7 @@ path = "btc_daily_market.csv""#,
     );
     // A start outside the file is an error at construction.
     assert!(matches!(
-        PriceProcess::new(&cfg, d("2010-06-01"), base),
+        PriceProcess::new(&cfg, d("2010-06-01"), &DataDir::new(base)),
         Err(MarketError::NotCovered { .. })
     ));
 
@@ -284,7 +285,7 @@ path = "btc_daily_market.csv"
 tx_column = "TxCnt""#,
     )
     .unwrap();
-    let mut f = FeeProcess::new(&fcfg, d("2016-01-01"), base).unwrap();
+    let mut f = FeeProcess::new(&fcfg, d("2016-01-01"), &DataDir::new(base)).unwrap();
     let fee = f.step_fee_btc_per_block(0, 0.0, DAY, s0, 25.0, &mut rng);
     assert!((fee - 19.87269548 / 144.0).abs() < 1e-12);
     assert!((f.tx_per_block().unwrap() - 124_427.0 / 144.0).abs() < 1e-9);
@@ -298,8 +299,8 @@ tx_column = "TxCnt""#,
 }
 
 /// Writes `content` to `name` in a fresh temporary folder.
-fn write_csv(name: &str, content: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+fn write_csv(name: &str, content: &str) -> (crate::common::TempDir, PathBuf) {
+    let dir = crate::common::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
     (dir, path)
@@ -320,7 +321,7 @@ fn plain_date_price_files_replay_by_naming_the_columns() {
         "#,
     )
     .unwrap();
-    let mut p = PriceProcess::new(&cfg, d("2026-01-02"), dir.path()).unwrap();
+    let mut p = PriceProcess::new(&cfg, d("2026-01-02"), &DataDir::new(dir.path())).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     assert_eq!(p.step_price_usd(0, 0.0, DAY, &mut rng), 110.5);
     assert_eq!(p.step_price_usd(1, DAY, DAY, &mut rng), 0.0);
@@ -457,7 +458,7 @@ fn fee_models_from_toml() {
     let start = d("2026-01-01");
     let fees = |s: &str| -> FeeProcess {
         let cfg: FeeConfig = toml::from_str(s).unwrap();
-        FeeProcess::new(&cfg, start, base).unwrap()
+        FeeProcess::new(&cfg, start, &DataDir::new(base)).unwrap()
     };
     // Seed example: $30/tx, 3,000 tx/block, $50,000/BTC → 1.8 BTC/block.
     let mut f = fees("model = \"usd_per_tx\"\nusd_per_tx = 30\ntx_per_block = 3000");
@@ -612,7 +613,7 @@ proptest! {
         let mut f = FeeProcess::new(
             &FeeConfig::UsdPerTx { usd_per_tx: 50.0, tx_per_block: 4_000.0, noise_sd_log: 5.0, fee_only_from: None },
             d("2026-01-01"),
-            Path::new("."),
+            &NoDataFiles,
         ).unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut t = 0.0;

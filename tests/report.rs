@@ -54,7 +54,7 @@ fn png_size(path: &Path) -> (u32, u32) {
 
 #[test]
 fn every_chart_and_the_report_are_written_and_readable() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = crate::common::tempdir().unwrap();
     run(tmp.path(), "8");
     let out = tmp.path().join("out");
     let inputs = ReportInputs::read(&out).unwrap();
@@ -98,7 +98,7 @@ fn every_chart_and_the_report_are_written_and_readable() {
 /// the reward is blocks × (3.125 + 0.05) BTC × $100,000.
 #[test]
 fn spend_versus_reward_data_is_right() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = crate::common::tempdir().unwrap();
     run(tmp.path(), "1");
     let out = tmp.path().join("out");
     let inputs = ReportInputs::read(&out).unwrap();
@@ -141,7 +141,7 @@ fn spend_versus_reward_data_is_right() {
 
 #[test]
 fn sweep_gets_its_charts() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = crate::common::tempdir().unwrap();
     let sc = tmp.path().join("sweep.toml");
     let text = format!(
         "{SCENARIO}\n[sweep]\nmode = \"grid\"\n[[sweep.parameters]]\npath = \"hash_supply.hashrate_eh_s\"\nvalues = [500, 1000, 2000]\n[[sweep.parameters]]\npath = \"hash_supply.j_per_th\"\nvalues = [10, 20]\n"

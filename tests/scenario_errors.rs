@@ -61,7 +61,7 @@ fn every_bad_file_gives_its_exact_message() {
 /// The binary exits with 2 on bad input and writes nothing.
 #[test]
 fn bad_input_exits_2_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir().unwrap();
     for f in bad_files() {
         let out = dir.path().join(f.file_stem().unwrap());
         let status = Command::new(env!("CARGO_BIN_EXE_minesim"))
@@ -101,7 +101,7 @@ fn batch_too_big_for_memory_is_refused() {
         eprintln!("skipped: no /proc/meminfo on this system");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = crate::common::tempdir().unwrap();
     let sc = dir.path().join("huge.toml");
     std::fs::write(
         &sc,

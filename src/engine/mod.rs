@@ -22,14 +22,13 @@ pub use record::{RunResult, RunSummary, StepRecord};
 
 use crate::calendar::Date;
 use crate::consensus::{block_subsidy_sat, subsidy_sum_sat};
-use crate::market::{FeeProcess, MarketError, PriceProcess};
+use crate::market::{DataFiles, FeeProcess, MarketError, PriceProcess};
 use crate::miners::{
     cbeci_power_w, AsicCatalogue, HardwarePriceConfig, MarketView, MinersError, Population,
     StepOutcome,
 };
 use blocks::{ChainClock, HASHES_PER_DIFFICULTY};
 use rand::Rng;
-use std::path::Path;
 use supply::HashSupplyConfig;
 
 /// Satoshis per bitcoin.
@@ -57,13 +56,13 @@ pub struct PreparedModel {
 }
 
 impl PreparedModel {
-    /// Loads the data files the model names (relative to `base_dir`, the
-    /// scenario file's folder) and checks they cover the horizon.
-    pub fn new(model: ModelConfig, base_dir: &Path) -> Result<PreparedModel, EngineError> {
+    /// Loads the data files the model names (opened through `files`) and
+    /// checks they cover the horizon.
+    pub fn new(model: ModelConfig, files: &dyn DataFiles) -> Result<PreparedModel, EngineError> {
         let start = model.start.date;
-        let price = PriceProcess::new(&model.price, start, base_dir)?;
+        let price = PriceProcess::new(&model.price, start, files)?;
         price.check_covers(start, model.end_date())?;
-        let fees = FeeProcess::new(&model.fees, start, base_dir)?;
+        let fees = FeeProcess::new(&model.fees, start, files)?;
         fees.check_covers(start, model.end_date())?;
         // The catalogue the CBECI view classifies hardware with: the
         // scenario's own, or the shipped one for reduced-form supply.

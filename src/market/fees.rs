@@ -9,11 +9,10 @@
 //! level unchanged.
 
 use super::history::{load_daily_series, DailySeries};
-use super::{check_valid, mean_one_noise, resolve_path, sane_seconds, MarketError};
+use super::{check_valid, mean_one_noise, sane_seconds, DataFiles, MarketError};
 use crate::calendar::{Date, SECONDS_PER_DAY};
 use crate::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 
 /// Blocks per day at the 10-minute target spacing.
 pub const BLOCKS_PER_DAY: f64 = 144.0;
@@ -199,7 +198,7 @@ enum FeeModel {
     Replay {
         fees: DailySeries,
         tx: Option<DailySeries>,
-        file: PathBuf,
+        file: String,
         column: String,
         tx_column: String,
         blocks_per_day: f64,
@@ -227,10 +226,14 @@ fn finite_non_negative(x: f64) -> f64 {
 }
 
 impl FeeProcess {
-    /// Builds the process; `base_dir` resolves relative CSV paths (the
-    /// scenario file's folder). Replay files are loaded here and must cover
+    /// Builds the process; replay files are opened through `files` (for a
+    /// scenario: relative to its folder). Replay files are loaded here and must cover
     /// `start`; call [`FeeProcess::check_covers`] with the run's horizon.
-    pub fn new(cfg: &FeeConfig, start: Date, base_dir: &Path) -> Result<FeeProcess, MarketError> {
+    pub fn new(
+        cfg: &FeeConfig,
+        start: Date,
+        files: &dyn DataFiles,
+    ) -> Result<FeeProcess, MarketError> {
         check_valid(|v| cfg.validate(v, "fees"))?;
         let mut tx_per_block = None;
         let model = match cfg {
@@ -271,10 +274,9 @@ impl FeeProcess {
                 blocks_per_day,
                 ..
             } => {
-                let file = resolve_path(base_dir, path);
-                let fees = load_daily_series(&file, date_column, column)?;
+                let (fees, file) = load_daily_series(files, path, date_column, column)?;
                 let tx = match tx_column {
-                    Some(c) => Some(load_daily_series(&file, date_column, c)?),
+                    Some(c) => Some(load_daily_series(files, path, date_column, c)?.0),
                     None => None,
                 };
                 FeeModel::Replay {
@@ -314,7 +316,7 @@ impl FeeProcess {
             for (s, col) in series {
                 if !s.covers(from, to) {
                     return Err(MarketError::NotCovered {
-                        file: file.display().to_string(),
+                        file: file.clone(),
                         column: col.clone(),
                         first: s.first_date(),
                         last: s.last_date(),
@@ -403,6 +405,7 @@ impl FeeProcess {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::market::NoDataFiles;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
@@ -411,7 +414,7 @@ mod tests {
     }
 
     fn process(cfg: FeeConfig) -> FeeProcess {
-        FeeProcess::new(&cfg, start(), Path::new(".")).unwrap()
+        FeeProcess::new(&cfg, start(), &NoDataFiles).unwrap()
     }
 
     #[test]

@@ -15,9 +15,9 @@
 //!
 //! Dates may carry a time part (`2024-01-01T00:00:00Z`); only the day is used.
 
-use super::MarketError;
+use super::{DataFiles, MarketError};
 use crate::calendar::Date;
-use std::path::Path;
+use std::io::Read;
 
 /// A series with exactly one value per day over a contiguous range of days.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,26 +144,42 @@ fn parse_day(cell: &str) -> Result<Date, &'static str> {
     day.parse::<Date>().map_err(|e| e.reason)
 }
 
-/// Loads one value column of a daily CSV file.
+/// Loads one value column of the daily CSV file a model names as `path`,
+/// opened through `files` (the core opens no file itself).
 ///
 /// `date_column` names the column with the days (`time` in Coin Metrics'
 /// files), `value_column` the values (e.g. `PriceUSD`, `FeeTotNtv`). Errors
 /// name the file, the line (the header is line 1) and the problem; see the
-/// module docs for the rules.
+/// module docs for the rules. Returns the series and the file's name as
+/// `files` gives it (for later messages).
 pub fn load_daily_series(
-    path: &Path,
+    files: &dyn DataFiles,
+    path: &str,
+    date_column: &str,
+    value_column: &str,
+) -> Result<(DailySeries, String), MarketError> {
+    let opened = files.open(path).map_err(|e| MarketError::MissingFile {
+        file: e.file,
+        reason: e.reason,
+    })?;
+    let file = opened.name;
+    let series = read_daily_series(opened.reader, &file, date_column, value_column)?;
+    Ok((series, file))
+}
+
+/// Reads one value column of a daily CSV from `source`; `file` names it in
+/// messages. See [`load_daily_series`].
+pub fn read_daily_series(
+    source: impl Read,
+    file: &str,
     date_column: &str,
     value_column: &str,
 ) -> Result<DailySeries, MarketError> {
-    let file = path.display().to_string();
-    let handle = std::fs::File::open(path).map_err(|e| MarketError::MissingFile {
-        file: file.clone(),
-        reason: e.to_string(),
-    })?;
+    let file = file.to_string();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
-        .from_reader(std::io::BufReader::new(handle));
+        .from_reader(std::io::BufReader::new(source));
     let malformed = |e: csv::Error| {
         let line = e.position().map(|p| p.line()).unwrap_or(0);
         let reason = match e.kind() {

@@ -10,17 +10,19 @@
 //!
 //! Historical series are read by [`history::load_daily_series`], which
 //! accepts Coin Metrics' community data format (`time,PriceUSD,FeeTotNtv,...`)
-//! or any CSV with a date column and a value column.
+//! or any CSV with a date column and a value column. The core opens no file
+//! itself: the bytes come through a [`DataFiles`] that a layer above
+//! implements (the scenario layer: files beside the scenario file).
 
 pub mod fees;
 pub mod history;
 pub mod price;
 
 use crate::calendar::Date;
-use std::path::{Path, PathBuf};
+use std::io::Read;
 
 pub use fees::{FeeConfig, FeeProcess};
-pub use history::{load_daily_series, DailySeries};
+pub use history::{load_daily_series, read_daily_series, DailySeries};
 pub use price::{PriceConfig, PricePoint, PriceProcess, Regime};
 
 /// Where daily BTC market data in the format the loaders expect comes from.
@@ -129,15 +131,64 @@ pub enum MarketError {
     InvalidConfig(String),
 }
 
-/// Resolves a path from a scenario: relative paths are taken from `base_dir`
-/// (the scenario file's folder), absolute paths as they are.
-pub fn resolve_path(base_dir: &Path, path: &str) -> PathBuf {
-    let p = Path::new(path);
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        base_dir.join(p)
+/// Where the core reads the data files a model names (replayed price and
+/// fee series). Implemented by the layers above: files relative to the
+/// scenario's folder, or bytes in memory.
+pub trait DataFiles {
+    /// Opens the file named `path` in the model (as written in the
+    /// scenario file).
+    fn open(&self, path: &str) -> Result<OpenedFile<'_>, OpenError>;
+}
+
+/// No data files at all: every open fails. For models that replay
+/// nothing, and for tests.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoDataFiles;
+
+impl DataFiles for NoDataFiles {
+    fn open(&self, path: &str) -> Result<OpenedFile<'_>, OpenError> {
+        Err(OpenError {
+            file: path.to_string(),
+            reason: "no data files are available here".into(),
+        })
     }
+}
+
+/// Bytes in memory, by path: for Python callers, fuzzing and tests.
+#[derive(Debug, Clone, Default)]
+pub struct InMemoryDataFiles {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl DataFiles for InMemoryDataFiles {
+    fn open(&self, path: &str) -> Result<OpenedFile<'_>, OpenError> {
+        match self.files.iter().find(|(p, _)| p == path) {
+            Some((p, bytes)) => Ok(OpenedFile {
+                name: p.clone(),
+                reader: Box::new(bytes.as_slice()),
+            }),
+            None => Err(OpenError {
+                file: path.to_string(),
+                reason: "no such file among the in-memory data files".into(),
+            }),
+        }
+    }
+}
+
+/// A data file opened by a [`DataFiles`].
+pub struct OpenedFile<'a> {
+    /// How messages name the file (e.g. the resolved path).
+    pub name: String,
+    pub reader: Box<dyn Read + 'a>,
+}
+
+/// Why a [`DataFiles`] could not open a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenError {
+    /// How messages name the file.
+    pub file: String,
+    /// What went wrong, e.g. `No such file or directory (os error 2)`.
+    pub reason: String,
 }
 
 /// Runs a config's `validate` and turns its findings into one error.

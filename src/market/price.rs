@@ -11,13 +11,12 @@
 //! per year of 365.25 days.
 
 use super::history::{load_daily_series, DailySeries};
-use super::{check_valid, resolve_path, sane_seconds, MarketError, SECONDS_PER_YEAR};
+use super::{check_valid, sane_seconds, DataFiles, MarketError, SECONDS_PER_YEAR};
 use crate::calendar::{Date, SECONDS_PER_DAY};
 use crate::validate::{index, join, Validator};
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 /// Largest |ln price| the stochastic models reach; keeps `exp` finite.
 const MAX_ABS_LOG_PRICE: f64 = 690.0;
@@ -319,7 +318,7 @@ enum PriceModel {
     },
     Replay {
         series: DailySeries,
-        file: PathBuf,
+        file: String,
         column: String,
     },
 }
@@ -359,13 +358,13 @@ fn log_increment<R: rand::Rng + ?Sized>(
 }
 
 impl PriceProcess {
-    /// Builds the process; `base_dir` resolves relative CSV paths (the
-    /// scenario file's folder). Replay files are loaded here and must cover
+    /// Builds the process; replay files are opened through `files` (for a
+    /// scenario: relative to its folder). Replay files are loaded here and must cover
     /// `start`; call [`PriceProcess::check_covers`] with the run's horizon.
     pub fn new(
         cfg: &PriceConfig,
         start: Date,
-        base_dir: &Path,
+        files: &dyn DataFiles,
     ) -> Result<PriceProcess, MarketError> {
         check_valid(|v| cfg.validate(v, "price"))?;
         let mut log_price = 0.0;
@@ -440,8 +439,7 @@ impl PriceProcess {
                 column,
                 date_column,
             } => {
-                let file = resolve_path(base_dir, path);
-                let series = load_daily_series(&file, date_column, column)?;
+                let (series, file) = load_daily_series(files, path, date_column, column)?;
                 let p = PriceProcess {
                     model: PriceModel::Replay {
                         series,
@@ -479,7 +477,7 @@ impl PriceProcess {
                 file,
                 column,
             } if !series.covers(from, to) => Err(MarketError::NotCovered {
-                file: file.display().to_string(),
+                file: file.clone(),
                 column: column.clone(),
                 first: series.first_date(),
                 last: series.last_date(),
@@ -647,6 +645,7 @@ fn interpolate(xs: &[f64], ys: &[f64], x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::market::NoDataFiles;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
@@ -676,7 +675,7 @@ mod tests {
                 volatility_per_year: 0.6,
             },
             start(),
-            Path::new("."),
+            &NoDataFiles,
         )
         .unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -696,7 +695,7 @@ mod tests {
                 volatility_per_year: 11.0,
             },
             start(),
-            Path::new("."),
+            &NoDataFiles,
         )
         .unwrap_err();
         assert_eq!(
@@ -719,7 +718,7 @@ mod tests {
                 jump_sd_log: 5.0,
             },
             start(),
-            Path::new("."),
+            &NoDataFiles,
         )
         .unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(2);

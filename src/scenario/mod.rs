@@ -11,6 +11,7 @@
 //! [`ModelConfig`]; the batch settings (seed, runs), the name and the
 //! sweep stay here.
 
+pub mod data;
 pub mod load;
 pub mod sweep;
 
@@ -243,7 +244,7 @@ impl Scenario {
         let model = self.model().ok_or_else(|| {
             EngineError::Start("no hash supply: give [miners] or [hash_supply]".into())
         })?;
-        PreparedModel::new(model, base_dir)
+        PreparedModel::new(model, &data::DataDir::new(base_dir))
     }
 
     /// The model the engine runs: this scenario's core configuration,

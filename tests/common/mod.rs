@@ -99,3 +99,31 @@ pub fn run_checked(text: &str) -> RunResult {
     assert_finite_run(&r);
     r
 }
+
+/// A fresh, empty folder under the system's temporary folder, removed
+/// with everything in it when dropped (the tests' own, so the test build
+/// needs no crate that changes the features of the normal dependencies).
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Makes a [`TempDir`]; unique per process and call.
+pub fn tempdir() -> std::io::Result<TempDir> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("minesim-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(TempDir(dir))
+}

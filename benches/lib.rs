@@ -1,0 +1,1 @@
+//! The benches package has no library code; see `engine.rs`.
