@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use minesim::batch::run_rng;
-use minesim::engine::{run, PreparedModel, RunResult};
+use minesim::engine::{run, RunResult};
 use minesim::scenario::parse_scenario;
 use std::path::Path;
 
