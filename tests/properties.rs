@@ -95,6 +95,22 @@ fn supply() -> impl Strategy<Value = String> {
                 kwh + 1e-3
             )
         ),
+        // The clearing market for machines, scarce to ample output.
+        (1..8usize, 0.0..0.3f64, any::<bool>(), 1e-3..1e5f64, 1e-3..10.0f64).prop_map(
+            |(n, kwh, entry, mw, usd_w)| format!(
+                "[miners]
+max_agents = 20
+free_entry = {entry}
+review_interval_days = 3
+                 hardware_market = {{ model = \"clearing\", capacity_mw_per_month = {mw}, manufacturing_cost_usd_per_watt = {usd_w} }}
+                 [[miners.groups]]
+name = \"a\"
+share = 1
+agents = {n}
+                 electricity = {{ distribution = \"uniform\", low_usd_per_kwh = 0, high_usd_per_kwh = {} }}",
+                kwh + 1e-3
+            )
+        ),
     ]
 }
 
@@ -217,6 +233,13 @@ proptest! {
                 ("subsidy", s.subsidy_btc),
             ] {
                 prop_assert!(x >= 0.0, "step {i}: {name} = {x}");
+            }
+            // The machines' market: revenue is the hardware bill, the margin
+            // is within it, and no machine sells below zero.
+            prop_assert_eq!(s.manufacturer_revenue_usd, s.capex_usd);
+            prop_assert!(s.asic_price_usd_per_th >= 0.0);
+            if let Some(m) = s.manufacturer_margin_usd {
+                prop_assert!(m >= 0.0 && m <= s.capex_usd * (1.0 + 1e-9) + 1e-9, "step {i}: margin {m} of {}", s.capex_usd);
             }
             if i > 0 && s.retargets == 0 {
                 prop_assert_eq!(s.difficulty, prev_difficulty, "step {} changed difficulty without a retarget", i);

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod asic_market;
 mod batch;
 mod blocks;
 mod charts;

@@ -25,6 +25,7 @@ const NULLABLE: &[&str] = &[
     "ratio_energy_capex",
     "ratio_total",
     "attack_hour_share_of_market_cap",
+    "manufacturer_margin_usd",
     "equilibrium_ratio_energy",
     "equilibrium_ratio_energy_capex",
     "equilibrium_ratio_total",
@@ -53,6 +54,7 @@ fn assert_finite_run(r: &RunResult) {
             rec.ratio_energy_capex,
             rec.ratio_total,
             rec.attack_hour_share_of_market_cap,
+            rec.manufacturer_margin_usd,
         ]
         .into_iter()
         .flatten()

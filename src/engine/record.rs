@@ -103,6 +103,17 @@ pub struct StepRecord {
     pub cbeci_best_twh_per_year: f64,
     /// CBECI upper bound (least efficient profitable × PUE 1.20), TWh/yr.
     pub cbeci_upper_twh_per_year: f64,
+    /// Price of a new machine of the best generation on sale, USD per
+    /// TH/s: the posted price, or the last review's clearing price.
+    pub asic_price_usd_per_th: f64,
+    /// World output of new machines, MW of machine power a month.
+    pub manufacturing_capacity_mw_per_month: f64,
+    /// Manufacturers' revenue from the machines sold in the step, USD
+    /// (the same money as `capex_usd`, seen from the seller).
+    pub manufacturer_revenue_usd: f64,
+    /// Manufacturers' margin on them (price minus unit cost, times TH/s),
+    /// USD; empty for the posted market, which has no unit cost.
+    pub manufacturer_margin_usd: Option<f64>,
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -200,6 +211,12 @@ impl StepRecord {
             cbeci_lower_twh_per_year: finite(cbeci.lower_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
             cbeci_best_twh_per_year: finite(cbeci.best_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
             cbeci_upper_twh_per_year: finite(cbeci.upper_w) / 1e9 * HOURS_PER_YEAR / 1000.0,
+            asic_price_usd_per_th: finite(outcome.hardware_cost_usd_per_th),
+            manufacturing_capacity_mw_per_month: finite(
+                outcome.manufacturing_capacity_mw_per_month,
+            ),
+            manufacturer_revenue_usd: finite(outcome.capex_usd),
+            manufacturer_margin_usd: outcome.manufacturer_margin_usd.filter(|m| m.is_finite()),
         }
     }
 }

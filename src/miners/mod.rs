@@ -15,6 +15,7 @@
 //! uses `j × 24 / 1000` kWh per day.
 
 pub mod asic;
+pub mod asic_market;
 pub mod cbeci;
 pub mod decisions;
 pub mod population;
@@ -106,8 +107,17 @@ pub struct StepOutcome {
     pub switched_off_share: f64,
     /// Net energy cost of the least efficient operating holding, USD per TH/s per day.
     pub marginal_energy_cost_usd_per_th_day: f64,
-    /// Current price of new hardware (best available generation), USD per TH/s.
+    /// Current price of new hardware (best available generation), USD per
+    /// TH/s: the posted price, or the last review's clearing price.
     pub hardware_cost_usd_per_th: f64,
+    /// World output of new machines, MW of machine power per month (for
+    /// the posted market: its TH/s a month at the best generation's
+    /// efficiency).
+    pub manufacturing_capacity_mw_per_month: f64,
+    /// Manufacturers' margin on the machines sold this step (price minus
+    /// unit cost, times quantity), USD; `None` for the posted market,
+    /// which has no unit cost.
+    pub manufacturer_margin_usd: Option<f64>,
     /// Mean efficiency of the operating fleet (ASIC level, without PUE), J/TH.
     pub fleet_j_per_th: f64,
 }
@@ -466,15 +476,23 @@ pub struct MinersConfig {
     /// Rule for generations after the catalogue; default none.
     #[serde(default)]
     pub future: Option<FutureGenerationsConfig>,
-    /// Hardware price model.
+    /// Hardware price model of the `posted` market.
     #[serde(default)]
     pub hardware_price: HardwarePriceConfig,
+    /// How new machines are priced and shared out: `posted` (default; the
+    /// price of `[hardware_price]`, world output
+    /// `manufacturing_capacity_th_per_month` rationed to the highest NPV
+    /// first) or `clearing` (one price per review clears the output).
+    #[serde(default)]
+    pub hardware_market: HardwareMarketConfig,
     /// Agent groups (at least one; shares sum to 1 within 1e-9).
     pub groups: Vec<GroupConfig>,
-    /// World ASIC output, TH/s per month, in [0, 1e12]. Default 30,000,000 (30 EH/s
-    /// a month, roughly the network's growth plus replacement in 2024-25).
-    #[serde(default = "default_capacity")]
-    pub manufacturing_capacity_th_per_month: f64,
+    /// World ASIC output of the `posted` market, TH/s per month, in [0,
+    /// 1e12]. Default 30,000,000 (30 EH/s a month, roughly the network's
+    /// growth plus replacement in 2024-25). Not for `hardware_market.model
+    /// = "clearing"`, whose output is in MW a month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturing_capacity_th_per_month: Option<f64>,
     /// Days from order to delivery, in [0, 730]. Default 60.
     #[serde(default = "default_lag")]
     pub delivery_lag_days: f64,
@@ -500,8 +518,35 @@ pub struct MinersConfig {
     pub review_interval_days: f64,
 }
 
-fn default_capacity() -> f64 {
-    3e7
+/// Default of `manufacturing_capacity_th_per_month`.
+pub const DEFAULT_CAPACITY_TH_PER_MONTH: f64 = 3e7;
+
+/// The market for new machines (`[miners.hardware_market]`, chosen by
+/// `model`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum HardwareMarketConfig {
+    /// The price follows hashprice (`[miners.hardware_price]`); each
+    /// review's share of `manufacturing_capacity_th_per_month` goes to the
+    /// highest NPV per TH/s first, and the scarcity rent stays with the
+    /// buyers.
+    #[default]
+    Posted,
+    /// Each review, buyers (agents and, with free entry, candidate
+    /// entrants) bid the present value of a new machine at their own
+    /// power price, discount rate and expectations, and one uniform price
+    /// clears the review's output (`miners::asic_market`). The price is
+    /// at least the manufacturers' unit cost; what it adds to that cost
+    /// is the manufacturers' margin, and all of it is miners' spend.
+    Clearing {
+        /// Power of the machines the world's manufacturers build per month
+        /// (at the efficiency of the best generation on sale), MW, in
+        /// (0, 1e6]. Required.
+        capacity_mw_per_month: f64,
+        /// Manufacturers' unit cost, USD per watt of machine power, in
+        /// (0, 100]: the lowest price they sell at. Required.
+        manufacturing_cost_usd_per_watt: f64,
+    },
 }
 fn default_lag() -> f64 {
     60.0
@@ -551,12 +596,44 @@ impl MinersConfig {
                 format!("agents must total at most 100000, got {agents}"),
             );
         }
-        v.in_closed(
-            &join(path, "manufacturing_capacity_th_per_month"),
+        match (
+            &self.hardware_market,
             self.manufacturing_capacity_th_per_month,
-            0.0,
-            1e12,
-        );
+        ) {
+            (HardwareMarketConfig::Posted, Some(c)) => v.in_closed(
+                &join(path, "manufacturing_capacity_th_per_month"),
+                c,
+                0.0,
+                1e12,
+            ),
+            (HardwareMarketConfig::Posted, None) => {}
+            (HardwareMarketConfig::Clearing { .. }, Some(_)) => v.error(
+                join(path, "manufacturing_capacity_th_per_month"),
+                "is for hardware_market.model = \"posted\"; with \"clearing\" give the output as \
+                 hardware_market.capacity_mw_per_month (machine power built per month)",
+            ),
+            (
+                HardwareMarketConfig::Clearing {
+                    capacity_mw_per_month,
+                    manufacturing_cost_usd_per_watt,
+                },
+                None,
+            ) => {
+                let hp = join(path, "hardware_market");
+                v.in_open_closed(
+                    &join(&hp, "capacity_mw_per_month"),
+                    *capacity_mw_per_month,
+                    0.0,
+                    1e6,
+                );
+                v.in_open_closed(
+                    &join(&hp, "manufacturing_cost_usd_per_watt"),
+                    *manufacturing_cost_usd_per_watt,
+                    0.0,
+                    100.0,
+                );
+            }
+        }
         v.in_closed(
             &join(path, "delivery_lag_days"),
             self.delivery_lag_days,
@@ -590,6 +667,13 @@ impl MinersConfig {
             0.01,
             365.0,
         );
+    }
+
+    /// World output of the `posted` market, TH/s per month (its default if
+    /// not given).
+    pub fn capacity_th_per_month(&self) -> f64 {
+        self.manufacturing_capacity_th_per_month
+            .unwrap_or(DEFAULT_CAPACITY_TH_PER_MONTH)
     }
 
     /// Validates with path `miners`; `Err` lists every problem.

@@ -46,16 +46,34 @@
 //! agents (an agent without hardware stays, with its cash).
 
 use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
+use super::asic_market::{clear, Bid};
 use super::decisions::{HashpriceExpectation, NpvCurve};
 use super::{
-    ElectricityPrice, Expectation, MarketView, MinersConfig, MinersError, StepOutcome,
-    KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
+    ElectricityPrice, Expectation, HardwareMarketConfig, MarketView, MinersConfig, MinersError,
+    StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
 use std::collections::VecDeque;
 
 const NONE: u32 = u32::MAX;
 /// An entry round stops after this many consecutive rejected entrants.
 const ENTRY_REJECTIONS: u32 = 32;
+/// Bidder ids at or above this are candidate entrants (their slot is the
+/// id minus this), below it agents.
+const ENTRANT_BIDDER: u32 = 1 << 31;
+/// Days in a month (a twelfth of a year of 365.25 days).
+const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
+
+/// The market for new machines, at run time.
+#[derive(Debug, Clone, Copy)]
+enum Market {
+    /// Posted price, output rationed by NPV.
+    Posted { capacity_th_per_day: f64 },
+    /// One clearing price per review.
+    Clearing {
+        capacity_w_per_day: f64,
+        cost_usd_per_w: f64,
+    },
+}
 
 #[derive(Debug, Clone)]
 struct GroupRuntime {
@@ -181,7 +199,7 @@ pub struct Population {
     group_names: Vec<String>,
     group_cum_share: Vec<f64>,
 
-    capacity_th_per_day: f64,
+    market: Market,
     lag_days: f64,
     free_entry: bool,
     entry_capital: f64,
@@ -216,6 +234,13 @@ pub struct Population {
     op_eff_total: f64,
     dt_days: f64,
     capex_step: f64,
+    margin_step: f64,
+    /// The last review's clearing price, USD per TH/s (clearing market).
+    clearing_price: f64,
+    /// Bids of a clearing review, and the candidate entrants' (group,
+    /// power price); kept between reviews so reviews do not allocate.
+    bids: Vec<Bid>,
+    entrants: Vec<(u32, f64)>,
 
     start_day: f64,
     next_review_day: f64,
@@ -288,7 +313,18 @@ impl Population {
             gen_lifetime_days,
             group_names: cfg.groups.iter().map(|g| g.name.clone()).collect(),
             group_cum_share,
-            capacity_th_per_day: cfg.manufacturing_capacity_th_per_month / (DAYS_PER_YEAR / 12.0),
+            market: match cfg.hardware_market {
+                HardwareMarketConfig::Posted => Market::Posted {
+                    capacity_th_per_day: cfg.capacity_th_per_month() / DAYS_PER_MONTH,
+                },
+                HardwareMarketConfig::Clearing {
+                    capacity_mw_per_month,
+                    manufacturing_cost_usd_per_watt,
+                } => Market::Clearing {
+                    capacity_w_per_day: capacity_mw_per_month * 1e6 / DAYS_PER_MONTH,
+                    cost_usd_per_w: manufacturing_cost_usd_per_watt,
+                },
+            },
             lag_days: cfg.delivery_lag_days,
             free_entry: cfg.free_entry,
             entry_capital: cfg.entry_agent_capital_usd,
@@ -319,6 +355,10 @@ impl Population {
             op_eff_total: 0.0,
             dt_days: 0.0,
             capex_step: 0.0,
+            margin_step: 0.0,
+            clearing_price: 0.0,
+            bids: Vec::new(),
+            entrants: Vec::new(),
             start_day,
             next_review_day: now0,
             review_max_h: 0.0,
@@ -657,6 +697,7 @@ impl Population {
         };
         self.dt_days = dt;
         self.capex_step = 0.0;
+        self.margin_step = 0.0;
         self.price_model.observe(&self.catalogue, view.date, h);
         self.review_max_h = self.review_max_h.max(h);
 
@@ -726,9 +767,27 @@ impl Population {
             0.0
         };
         out.marginal_energy_cost_usd_per_th_day = if marginal.is_finite() { marginal } else { 0.0 };
-        out.hardware_cost_usd_per_th = self.catalogue.best_available(view.date).map_or(0.0, |g| {
-            self.price_model.price_usd_per_th(&self.catalogue, g, h)
-        });
+        let best = self.catalogue.best_available(view.date);
+        match self.market {
+            Market::Posted {
+                capacity_th_per_day,
+            } => {
+                out.hardware_cost_usd_per_th = best.map_or(0.0, |g| {
+                    self.price_model.price_usd_per_th(&self.catalogue, g, h)
+                });
+                out.manufacturing_capacity_mw_per_month = best.map_or(0.0, |g| {
+                    capacity_th_per_day * DAYS_PER_MONTH * self.gen_j[g] / 1e6
+                });
+                out.manufacturer_margin_usd = None;
+            }
+            Market::Clearing {
+                capacity_w_per_day, ..
+            } => {
+                out.hardware_cost_usd_per_th = self.clearing_price;
+                out.manufacturing_capacity_mw_per_month = capacity_w_per_day * DAYS_PER_MONTH / 1e6;
+                out.manufacturer_margin_usd = Some(self.margin_step);
+            }
+        }
         out.fleet_j_per_th = if op_eff > 0.0 { asic_w / op_eff } else { 0.0 };
         out
     }
@@ -807,6 +866,147 @@ impl Population {
     }
 
     fn invest<R: rand::Rng + ?Sized>(&mut self, view: &MarketView, h: f64, now: f64, rng: &mut R) {
+        match self.market {
+            Market::Posted {
+                capacity_th_per_day,
+            } => self.invest_posted(view, h, now, capacity_th_per_day, rng),
+            Market::Clearing {
+                capacity_w_per_day,
+                cost_usd_per_w,
+            } => self.invest_clearing(view, now, capacity_w_per_day, cost_usd_per_w, rng),
+        }
+    }
+
+    /// The group's NPV curve for generation `g` bought now at `price`.
+    fn npv_curve(&self, k: usize, view: &MarketView, g: usize, price: f64) -> NpvCurve {
+        let grp = &self.groups[k];
+        let exp = HashpriceExpectation::from_view(view, grp.expectation, grp.growth);
+        NpvCurve::new(
+            &exp,
+            grp.hurdle,
+            self.gen_lifetime_days[g],
+            self.lag_days,
+            self.gen_j[g],
+            grp.availability,
+            grp.other,
+            price,
+        )
+    }
+
+    /// Draws one candidate entrant: its group and power price.
+    fn draw_entrant<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> (usize, f64) {
+        use rand::RngExt;
+        let u: f64 = rng.random();
+        let k = self
+            .group_cum_share
+            .iter()
+            .position(|&c| u < c)
+            .unwrap_or(self.groups.len() - 1);
+        let grp = &self.groups[k];
+        (k, grp.electricity.draw(rng) * grp.price_factor)
+    }
+
+    /// The clearing market's review: every agent whose value of a new
+    /// machine is above the manufacturers' unit cost bids it with all its
+    /// cash; with free entry, candidate entrants are drawn (rejecting those
+    /// for whom a machine is worth less than its unit cost) until their
+    /// capital alone could buy the whole output at unit cost, and bid
+    /// theirs. One price clears the review's output; entrants who buy
+    /// become agents.
+    fn invest_clearing<R: rand::Rng + ?Sized>(
+        &mut self,
+        view: &MarketView,
+        now: f64,
+        capacity_w_per_day: f64,
+        cost_usd_per_w: f64,
+        rng: &mut R,
+    ) {
+        let Some(g) = self.catalogue.best_available(view.date) else {
+            return;
+        };
+        let j = self.gen_j[g];
+        let reserve = cost_usd_per_w * j;
+        let supply_th = capacity_w_per_day * self.review_days / j;
+        self.clearing_price = reserve;
+        if !(reserve > 0.0 && reserve.is_finite() && supply_th > 0.0) {
+            return;
+        }
+        let mut bids = std::mem::take(&mut self.bids);
+        let mut entrants = std::mem::take(&mut self.entrants);
+        bids.clear();
+        entrants.clear();
+        for k in 0..self.groups.len() {
+            let curve = self.npv_curve(k, view, g, reserve);
+            self.curves[k] = Some(curve);
+            // Sorted by cost factor, so values fall along the list.
+            for &a in &self.group_sorted[k] {
+                let value = curve.value_per_th(self.agent_k[a as usize]);
+                if value <= reserve {
+                    break;
+                }
+                let cash = self.agent_cash[a as usize];
+                if cash > 0.0 {
+                    bids.push(Bid {
+                        bidder: a,
+                        value_usd_per_th: value,
+                        budget_usd: cash,
+                    });
+                }
+            }
+        }
+        if self.free_entry {
+            let needed = supply_th * reserve;
+            let mut capital = 0.0;
+            let mut rejections = 0;
+            while self.agent_group.len() + entrants.len() < self.max_agents
+                && capital < needed
+                && rejections < ENTRY_REJECTIONS
+            {
+                let (k, p) = self.draw_entrant(rng);
+                let kk = self.groups[k].cost_factor(p);
+                let value = self.curves[k].map_or(f64::NEG_INFINITY, |c| c.value_per_th(kk));
+                if value > reserve {
+                    bids.push(Bid {
+                        bidder: ENTRANT_BIDDER + entrants.len() as u32,
+                        value_usd_per_th: value,
+                        budget_usd: self.entry_capital,
+                    });
+                    entrants.push((k as u32, p));
+                    capital += self.entry_capital;
+                    rejections = 0;
+                } else {
+                    rejections += 1;
+                }
+            }
+        }
+        let c = clear(&mut bids, supply_th, reserve);
+        self.clearing_price = c.price_usd_per_th;
+        for (i, bid) in bids.iter().enumerate().take(c.buyers) {
+            let th = c.quantity_of(i, bid);
+            if th.is_nan() || th <= 0.0 {
+                continue;
+            }
+            let agent = if bid.bidder >= ENTRANT_BIDDER {
+                let (k, p) = entrants[(bid.bidder - ENTRANT_BIDDER) as usize];
+                self.push_agent(k as usize, p, self.entry_capital)
+            } else {
+                bid.bidder as usize
+            };
+            self.order_th(agent, g, th, c.price_usd_per_th, now);
+        }
+        self.margin_step += (c.price_usd_per_th - reserve) * c.quantity_th;
+        self.bids = bids;
+        self.entrants = entrants;
+    }
+
+    fn invest_posted<R: rand::Rng + ?Sized>(
+        &mut self,
+        view: &MarketView,
+        h: f64,
+        now: f64,
+        capacity_th_per_day: f64,
+        rng: &mut R,
+    ) {
         let Some(g) = self.catalogue.best_available(view.date) else {
             return;
         };
@@ -816,7 +1016,7 @@ impl Population {
         if !(unit_price > 0.0 && unit_price.is_finite()) {
             return;
         }
-        let cap_units_f = (self.capacity_th_per_day * self.review_days / unit_th).floor();
+        let cap_units_f = (capacity_th_per_day * self.review_days / unit_th).floor();
         let mut cap_units = if cap_units_f >= u64::MAX as f64 {
             u64::MAX
         } else {
@@ -825,26 +1025,13 @@ impl Population {
         if cap_units == 0 {
             return;
         }
-        let life = self.gen_lifetime_days[g];
-        let j = self.gen_j[g];
         // Buyers of a group are the prefix of its agents (sorted by cost
         // factor) with NPV > 0, in decreasing NPV. Capacity goes to the
         // highest NPV first: a merge over the groups' prefixes that computes
         // NPVs only for agents actually served (skipping agents whose cash
         // does not buy one unit).
         for k in 0..self.groups.len() {
-            let grp = &self.groups[k];
-            let exp = HashpriceExpectation::from_view(view, grp.expectation, grp.growth);
-            let curve = NpvCurve::new(
-                &exp,
-                grp.hurdle,
-                life,
-                self.lag_days,
-                j,
-                grp.availability,
-                grp.other,
-                price,
-            );
+            let curve = self.npv_curve(k, view, g, price);
             self.curves[k] = Some(curve);
             let agent_k = &self.agent_k;
             self.prefix[k] = self.group_sorted[k]
@@ -884,16 +1071,8 @@ impl Population {
             && cap_units > 0
             && rejections < ENTRY_REJECTIONS
         {
-            use rand::RngExt;
-            let u: f64 = rng.random();
-            let k = self
-                .group_cum_share
-                .iter()
-                .position(|&c| u < c)
-                .unwrap_or(self.groups.len() - 1);
-            let grp = &self.groups[k];
-            let p = grp.electricity.draw(rng) * grp.price_factor;
-            let kk = grp.cost_factor(p);
+            let (k, p) = self.draw_entrant(rng);
+            let kk = self.groups[k].cost_factor(p);
             let npv = self.curves[k].map_or(f64::NEG_INFINITY, |c| c.npv_per_th(kk));
             let units = ((self.entry_capital / unit_price)
                 .floor()
@@ -925,6 +1104,23 @@ impl Population {
         };
     }
 
+    /// Orders `th` TH/s of generation `gen` for `agent` at `price` per
+    /// TH/s (the clearing market: quantities are continuous), paid now
+    /// from its cash (never below zero: the payment is at most the budget
+    /// bid, up to rounding).
+    fn order_th(&mut self, agent: usize, gen: usize, th: f64, price: f64, now: f64) {
+        let cost = th * price;
+        self.agent_cash[agent] = (self.agent_cash[agent] - cost).max(0.0);
+        self.capex_step += cost;
+        self.orders.push_back(Order {
+            agent: agent as u32,
+            gen: gen as u32,
+            th,
+            paid_per_th: price,
+            deliver_day: now + self.lag_days,
+        });
+    }
+
     fn place_order(
         &mut self,
         agent: usize,
@@ -934,17 +1130,7 @@ impl Population {
         price: f64,
         now: f64,
     ) {
-        let th = units as f64 * unit_th;
-        let cost = th * price;
-        self.agent_cash[agent] -= cost;
-        self.capex_step += cost;
-        self.orders.push_back(Order {
-            agent: agent as u32,
-            gen: gen as u32,
-            th,
-            paid_per_th: price,
-            deliver_day: now + self.lag_days,
-        });
+        self.order_th(agent, gen, units as f64 * unit_th, price, now);
     }
 
     /// After blocks are drawn: shares the realised reward of the step (USD)

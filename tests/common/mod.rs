@@ -16,6 +16,7 @@ pub const NULLABLE: &[&str] = &[
     "ratio_energy_capex",
     "ratio_total",
     "attack_hour_share_of_market_cap",
+    "manufacturer_margin_usd",
     "equilibrium_ratio_energy",
     "equilibrium_ratio_energy_capex",
     "equilibrium_ratio_total",
@@ -47,6 +48,7 @@ pub fn assert_finite_run(r: &RunResult) {
             rec.ratio_energy_capex,
             rec.ratio_total,
             rec.attack_hour_share_of_market_cap,
+            rec.manufacturer_margin_usd,
         ]
         .into_iter()
         .flatten()
