@@ -75,6 +75,10 @@ pub const BAND_METRICS: &[BandMetric] = &[
         value: |r| r.ratio_total,
     },
     BandMetric {
+        name: "ratio_economic",
+        value: |r| r.ratio_economic,
+    },
+    BandMetric {
         name: "hashrate_eh_s",
         value: |r| Some(r.hashrate_eh_s),
     },

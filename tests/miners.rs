@@ -18,6 +18,7 @@ struct Totals {
     amortised: f64,
     other: f64,
     capex: f64,
+    capital: f64,
     hashrate_days: f64,
     days: f64,
 }
@@ -30,6 +31,7 @@ impl Totals {
         self.amortised += o.amortised_capex_usd;
         self.other += o.other_cost_usd;
         self.capex += o.capex_usd;
+        self.capital += o.capital_charge_usd;
         self.hashrate_days += o.hashrate_hs;
         self.days += 1.0;
     }
@@ -696,4 +698,30 @@ fn clearing_market_fields_are_validated_with_their_paths() {
         ),
         "{m}"
     );
+}
+
+#[test]
+fn free_entry_with_a_cost_of_capital_reads_one_in_ratio_economic() {
+    // As the zero-cost free-entry test, but the miners discount at 50 % a
+    // year (ρ = ln 1.5 = 0.405 continuously). Entry stops when a machine's
+    // revenue, discounted at ρ over its life [lag, lag + L], pays its
+    // price, so the undiscounted revenue of a machine is price × L /
+    // ∫ e^(−ρτ) dτ = 1.482 × price (L = 2 years, lag = 14 days), while its
+    // depreciation is the price: ratio_total ≈ 1 / 1.482 = 0.675. Adding
+    // the capital charge, ρ × book value (the price for the lag, then
+    // straight-line), costs price × (1 + ρ (lag + L/2)) = 1.420 × price:
+    // ratio_economic ≈ 1.420 / 1.482 = 0.958 in the steady state.
+    // Tolerances: ±10 % around 1 for ratio_economic and below 0.8 for
+    // ratio_total over years 6-10 (the echo of the 14-day retarget, the
+    // delivery lag and the lifetime, as in the test without discounting).
+    let c = cfg(
+        &zero_rent_config(20.0, r#"{ distribution = "fixed", usd_per_kwh = 0.0 }"#)
+            .replace("hurdle_rate_per_year = 0", "hurdle_rate_per_year = 0.5"),
+    );
+    let (t, _) = long_run(&c, 10, 5, 7);
+    let economic = (t.spend() + t.capital) / t.reward;
+    let total = t.spend() / t.reward;
+    eprintln!("discounting free entry: ratio_economic {economic:.3}, ratio_total {total:.3}");
+    assert!((economic - 1.0).abs() < 0.10, "ratio_economic = {economic}");
+    assert!(total < 0.8, "ratio_total = {total}");
 }

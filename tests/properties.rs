@@ -226,6 +226,7 @@ proptest! {
                 ("heat", s.heat_credit_usd),
                 ("capex", s.capex_usd),
                 ("amortised", s.amortised_capex_usd),
+                ("capital charge", s.capital_charge_usd),
                 ("other", s.other_cost_usd),
                 ("power", s.power_gw),
                 ("reward", s.reward_usd),

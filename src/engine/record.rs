@@ -75,6 +75,13 @@ pub struct StepRecord {
     pub ratio_energy_capex: Option<f64>,
     /// total cost / reward.
     pub ratio_total: Option<f64>,
+    /// Cost of capital on the book value of the hardware (installed, plus
+    /// paid orders in transit) at each group's discount rate, USD.
+    pub capital_charge_usd: f64,
+    /// (total cost + capital charge) / reward: every cost of mining,
+    /// including the return the capital could earn elsewhere. Zero-profit
+    /// free entry reads ≈ 1 here.
+    pub ratio_economic: Option<f64>,
     /// Electrical power drawn, GW.
     pub power_gw: f64,
     /// Power annualised, TWh per year.
@@ -164,6 +171,7 @@ impl StepRecord {
         let other = finite(outcome.other_cost_usd);
         let net_energy = energy - heat;
         let total = net_energy + amortised + other;
+        let capital_charge = finite(outcome.capital_charge_usd);
         let power_gw = finite(outcome.power_w) / 1e9;
         let energy_twh_per_year = power_gw * HOURS_PER_YEAR / 1000.0;
         let supply_btc = issued_sat as f64 / SAT_PER_BTC;
@@ -198,6 +206,8 @@ impl StepRecord {
             total_cost_usd: total,
             ratio_energy: ratio(net_energy, reward_usd),
             ratio_energy_capex: ratio(net_energy + amortised, reward_usd),
+            capital_charge_usd: capital_charge,
+            ratio_economic: ratio(total + capital_charge, reward_usd),
             ratio_total: ratio(total, reward_usd),
             power_gw,
             energy_twh_per_year,
@@ -239,6 +249,8 @@ pub struct RunSummary {
     pub equilibrium_ratio_energy: Option<f64>,
     pub equilibrium_ratio_energy_capex: Option<f64>,
     pub equilibrium_ratio_total: Option<f64>,
+    /// (total cost + capital charge) / reward over the window.
+    pub equilibrium_ratio_economic: Option<f64>,
     pub equilibrium_hashrate_eh_s: f64,
     pub equilibrium_energy_twh_per_year: f64,
     /// The CBECI view's best guess over the same window, TWh/yr.
@@ -274,6 +286,7 @@ impl RunSummary {
         let net_energy = sum(|r| r.energy_cost_usd - r.heat_credit_usd);
         let amortised = sum(|r| r.amortised_capex_usd);
         let total = sum(|r| r.total_cost_usd);
+        let capital = sum(|r| r.capital_charge_usd);
         let days = window as f64 * model.simulation.step_days;
         let mean = |f: fn(&StepRecord) -> f64| sum(f) / window as f64;
         let blocks: u64 = records.iter().map(|r| r.blocks).sum();
@@ -300,6 +313,7 @@ impl RunSummary {
             equilibrium_ratio_energy: ratio(net_energy, reward),
             equilibrium_ratio_energy_capex: ratio(net_energy + amortised, reward),
             equilibrium_ratio_total: ratio(total, reward),
+            equilibrium_ratio_economic: ratio(total + capital, reward),
             equilibrium_hashrate_eh_s: mean(|r| r.hashrate_eh_s),
             equilibrium_energy_twh_per_year: mean(|r| r.energy_twh_per_year),
             equilibrium_cbeci_best_twh_per_year: mean(|r| r.cbeci_best_twh_per_year),

@@ -101,6 +101,11 @@ pub struct StepOutcome {
     pub capex_usd: f64,
     /// Straight-line depreciation of installed hardware over its lifetime, USD.
     pub amortised_capex_usd: f64,
+    /// Cost of capital on the book value of the hardware (installed,
+    /// depreciated straight-line, plus paid orders not yet delivered) at
+    /// each group's discount rate `ln(1 + hurdle_rate_per_year)` a year
+    /// (continuous compounding, the rate the investment NPV uses), USD.
+    pub capital_charge_usd: f64,
     /// Other costs (maintenance, hosting) on installed hashrate, USD.
     pub other_cost_usd: f64,
     /// Share of installed hashrate not operating this step (switched off or curtailed).

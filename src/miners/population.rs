@@ -226,6 +226,13 @@ pub struct Population {
 
     installed_th_group: Vec<f64>,
     amort_usd_per_day_group: Vec<f64>,
+    /// Per group, `Σ rate × (delivered day + lifetime)` over its holdings,
+    /// with `rate` a holding's straight-line depreciation per day: the
+    /// book value of the group's machines on day `t` is this minus
+    /// `amort_usd_per_day_group × t` (O(1) per step).
+    book_end_group: Vec<f64>,
+    /// Per group, the price of machines ordered (paid) but not delivered.
+    pending_cost_group: Vec<f64>,
 
     hashrate_by_gen: Vec<f64>,
     group_profit: Vec<f64>,
@@ -348,6 +355,8 @@ impl Population {
             orders: VecDeque::new(),
             installed_th_group: vec![0.0; n_grp],
             amort_usd_per_day_group: vec![0.0; n_grp],
+            book_end_group: vec![0.0; n_grp],
+            pending_cost_group: vec![0.0; n_grp],
             hashrate_by_gen: vec![0.0; n_gen],
             group_profit: vec![0.0; n_grp],
             group_op_eff: vec![0.0; n_grp],
@@ -623,13 +632,16 @@ impl Population {
         let l = self.list_index(gen, group);
         self.materialize(l);
         let last = self.agent_last_holding[agent];
+        let life = self.gen_lifetime_days[gen];
         if last != NONE && self.h_alive[last as usize] && self.h_gen[last as usize] == gen as u32 {
             let i = last as usize;
+            self.book_end_group[group] -= self.holding_book_end(i);
             let old = self.h_th[i];
             let new = old + th;
             self.h_delivered_day[i] = (old * self.h_delivered_day[i] + th * delivered_day) / new;
             self.h_paid_per_th[i] = (old * self.h_paid_per_th[i] + th * paid_per_th) / new;
             self.h_th[i] = new;
+            self.book_end_group[group] += self.holding_book_end(i);
         } else {
             let cost = self.gen_j[gen] * self.agent_k[agent];
             let id = match self.free_holdings.pop() {
@@ -657,10 +669,26 @@ impl Population {
             };
             self.lists[l].ids.push(id);
             self.agent_last_holding[agent] = id;
+            self.book_end_group[group] += self.holding_book_end(id as usize);
         }
         self.lists[l].dirty = true;
         self.installed_th_group[group] += th;
-        self.amort_usd_per_day_group[group] += th * paid_per_th / self.gen_lifetime_days[gen];
+        self.amort_usd_per_day_group[group] += th * paid_per_th / life;
+    }
+
+    /// A holding's term of `book_end_group`: its depreciation per day ×
+    /// (delivery day + lifetime), the day its book value reaches zero.
+    fn holding_book_end(&self, i: usize) -> f64 {
+        let life = self.gen_lifetime_days[self.h_gen[i] as usize];
+        self.h_th[i] * self.h_paid_per_th[i] / life * (self.h_delivered_day[i] + life)
+    }
+
+    /// Book value of group `k`'s machines on day `now`: straight-line
+    /// depreciated prices of the installed machines plus the prices paid
+    /// for those not delivered yet, USD.
+    fn book_value_usd(&self, k: usize, now: f64) -> f64 {
+        let installed = self.book_end_group[k] - self.amort_usd_per_day_group[k] * now;
+        installed.max(0.0) + self.pending_cost_group[k]
     }
 
     fn now_day(&self, view: &MarketView) -> f64 {
@@ -673,6 +701,9 @@ impl Population {
                 break;
             }
             self.orders.pop_front();
+            let k = self.agent_group[o.agent as usize] as usize;
+            self.pending_cost_group[k] =
+                (self.pending_cost_group[k] - o.th * o.paid_per_th).max(0.0);
             self.add_holding(
                 o.agent as usize,
                 o.gen as usize,
@@ -746,7 +777,12 @@ impl Population {
         let mut installed = 0.0;
         let mut other_day = 0.0;
         let mut amort_day = 0.0;
+        let mut capital_day = 0.0;
         for k in 0..n_grp {
+            // Cost of capital: the rate the group discounts at, continuously
+            // compounded, on the book value of its machines.
+            let rate_per_day = self.groups[k].hurdle.ln_1p() / DAYS_PER_YEAR;
+            capital_day += rate_per_day * self.book_value_usd(k, now);
             let o = self.groups[k].other * self.installed_th_group[k];
             other_day += o;
             amort_day += self.amort_usd_per_day_group[k];
@@ -760,6 +796,7 @@ impl Population {
         out.heat_credit_usd = heat_day * dt;
         out.capex_usd = self.capex_step;
         out.amortised_capex_usd = amort_day * dt;
+        out.capital_charge_usd = capital_day * dt;
         out.other_cost_usd = other_day * dt;
         out.switched_off_share = if installed > 0.0 {
             (1.0 - op_eff / installed).clamp(0.0, 1.0)
@@ -837,6 +874,8 @@ impl Population {
                 let age = now - self.h_delivered_day[i];
                 let idle = wmax.is_some_and(|w| self.h_cost[i] >= w) && age >= patience;
                 if age >= life || idle {
+                    self.book_end_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life
+                        * (self.h_delivered_day[i] + life);
                     self.h_alive[i] = false;
                     self.installed_th_group[k] -= self.h_th[i];
                     self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
@@ -858,6 +897,7 @@ impl Population {
                     if !any_left {
                         self.installed_th_group[k] = 0.0;
                         self.amort_usd_per_day_group[k] = 0.0;
+                        self.book_end_group[k] = 0.0;
                     }
                 }
             }
@@ -1112,6 +1152,7 @@ impl Population {
         let cost = th * price;
         self.agent_cash[agent] = (self.agent_cash[agent] - cost).max(0.0);
         self.capex_step += cost;
+        self.pending_cost_group[self.agent_group[agent] as usize] += cost;
         self.orders.push_back(Order {
             agent: agent as u32,
             gen: gen as u32,

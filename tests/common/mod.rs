@@ -15,11 +15,13 @@ pub const NULLABLE: &[&str] = &[
     "ratio_energy",
     "ratio_energy_capex",
     "ratio_total",
+    "ratio_economic",
     "attack_hour_share_of_market_cap",
     "manufacturer_margin_usd",
     "equilibrium_ratio_energy",
     "equilibrium_ratio_energy_capex",
     "equilibrium_ratio_total",
+    "equilibrium_ratio_economic",
 ];
 
 /// Asserts that every number of a serialised record is finite.
@@ -47,6 +49,7 @@ pub fn assert_finite_run(r: &RunResult) {
             rec.ratio_energy,
             rec.ratio_energy_capex,
             rec.ratio_total,
+            rec.ratio_economic,
             rec.attack_hour_share_of_market_cap,
             rec.manufacturer_margin_usd,
         ]
@@ -63,6 +66,7 @@ pub fn assert_finite_run(r: &RunResult) {
         s.equilibrium_ratio_energy,
         s.equilibrium_ratio_energy_capex,
         s.equilibrium_ratio_total,
+        s.equilibrium_ratio_economic,
     ]
     .into_iter()
     .flatten()
