@@ -698,6 +698,15 @@ fn clearing_market_fields_are_validated_with_their_paths() {
         ),
         "{m}"
     );
+    let outlook = zero_rent_with_market(None, 1e6).replace(
+        "difficulty_growth_per_year = 0\n",
+        "difficulty_growth_per_year = 0\ndifficulty_outlook = { model = \"pipeline\", window_days = 0.5 }\n",
+    );
+    let m = bad(&outlook);
+    assert!(
+        m.contains("miners.groups[0].difficulty_outlook.window_days must be in [1, 3650], got 0.5"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -724,4 +733,32 @@ fn free_entry_with_a_cost_of_capital_reads_one_in_ratio_economic() {
     eprintln!("discounting free entry: ratio_economic {economic:.3}, ratio_total {total:.3}");
     assert!((economic - 1.0).abs() < 0.10, "ratio_economic = {economic}");
     assert!(total < 0.8, "ratio_total = {total}");
+}
+
+#[test]
+fn pipeline_outlook_is_pro_cyclical_in_a_free_entry_cycle() {
+    // The ample clearing market of the scarcity test (1,000 MW a month,
+    // 1.2× what free entry needs; zero power cost, 2-year life), where
+    // myopic buyers pay more than the reward over years 6-10. Buyers who
+    // count the machines on order and extrapolate the last 180 days'
+    // growth of difficulty overpay more, not less: the investment cycle's
+    // falling difficulty after a boom reads as a trend. A documented
+    // finding (docs/scenario.md, `difficulty_outlook`), checked here so
+    // that a change of the outlook that removes it is noticed.
+    let market = "{ model = \"clearing\", capacity_mw_per_month = 1000, manufacturing_cost_usd_per_watt = 1.0 }";
+    let myopic = cfg(&zero_rent_with_market(Some(market), 0.0));
+    let (t, _, _) = market_run(&myopic, 10, 5);
+    let myopic_ratio = t.spend() / t.reward;
+    let pipeline = cfg(&zero_rent_with_market(Some(market), 0.0).replace(
+        "difficulty_growth_per_year = 0\n",
+        "difficulty_growth_per_year = 0\ndifficulty_outlook = { model = \"pipeline\", window_days = 180 }\n",
+    ));
+    let (t, _, _) = market_run(&pipeline, 10, 5);
+    let ratio = t.spend() / t.reward;
+    eprintln!("clearing, ample: spend / reward myopic {myopic_ratio:.3}, pipeline {ratio:.3}");
+    assert!(myopic_ratio > 1.0, "myopic spend / reward = {myopic_ratio}");
+    assert!(
+        ratio > myopic_ratio,
+        "pipeline {ratio} vs myopic {myopic_ratio}"
+    );
 }

@@ -55,6 +55,10 @@ pub struct HashpriceExpectation {
     pub days_to_halving: f64,
     /// Days between halvings.
     pub halving_interval_days: f64,
+    /// Days from now before difficulty starts growing (0: at once; the
+    /// delivery lag with the pipeline outlook, whose deliveries are
+    /// already in `hashprice_now`).
+    pub growth_from_days: f64,
 }
 
 impl HashpriceExpectation {
@@ -73,12 +77,26 @@ impl HashpriceExpectation {
                 view.blocks_to_next_halving as f64 * spacing_days
             },
             halving_interval_days: (view.halving_interval_blocks.max(1) as f64) * spacing_days,
+            growth_from_days: 0.0,
         }
+    }
+
+    /// The pipeline outlook: hashprice now as if the `pending_th` TH/s
+    /// ordered were already running beside today's `network_th` (the
+    /// hashrate implied by today's difficulty), then difficulty growth at
+    /// `growth` from `lag_days` on.
+    pub fn with_pipeline(mut self, network_th: f64, pending_th: f64, lag_days: f64) -> Self {
+        if network_th > 0.0 && pending_th > 0.0 && pending_th.is_finite() {
+            self.hashprice_now *= network_th / (network_th + pending_th);
+        }
+        self.growth_from_days = lag_days.max(0.0);
+        self
     }
 
     /// Expected hashprice `tau_days` from now, USD/TH/day.
     pub fn at(&self, tau_days: f64) -> f64 {
-        let growth = (1.0 + self.difficulty_growth_per_year).powf(-tau_days / DAYS_PER_YEAR);
+        let grown = (tau_days - self.growth_from_days).max(0.0);
+        let growth = (1.0 + self.difficulty_growth_per_year).powf(-grown / DAYS_PER_YEAR);
         let mut h = self.hashprice_now * growth;
         if self.model == Expectation::HalvingAware && tau_days >= self.days_to_halving {
             let reward = self.subsidy_btc + self.fee_btc;
@@ -95,6 +113,28 @@ impl HashpriceExpectation {
             0.0
         }
     }
+}
+
+/// Growth of difficulty per year from `history` ((day, difficulty) samples,
+/// oldest first) to `difficulty` on day `now`: from the oldest sample at
+/// most `window_days` old, `(difficulty / then)^(365.25 / span) − 1`,
+/// within [−0.9, 10] (the range of `difficulty_growth_per_year`). `None`
+/// when the history spans less than half the window.
+pub fn observed_growth_per_year<'a>(
+    history: impl IntoIterator<Item = &'a (f64, f64)>,
+    now: f64,
+    difficulty: f64,
+    window_days: f64,
+) -> Option<f64> {
+    let &(day, then) = history
+        .into_iter()
+        .find(|&&(d, _)| now - d <= window_days + 1e-9)?;
+    let span = now - day;
+    if span < 0.5 * window_days || !(then > 0.0 && difficulty > 0.0) {
+        return None;
+    }
+    let g = ((difficulty / then).ln() * DAYS_PER_YEAR / span).exp() - 1.0;
+    g.is_finite().then(|| g.clamp(-0.9, 10.0))
 }
 
 /// Points of the NPV integration over a machine's lifetime.
@@ -189,6 +229,7 @@ mod tests {
             fee_btc: 1.0,
             days_to_halving: 100.0,
             halving_interval_days: 1000.0,
+            growth_from_days: 0.0,
         }
     }
 
@@ -200,6 +241,44 @@ mod tests {
         assert!((h.at(50.0) - 0.1).abs() < 1e-15);
         assert!((h.at(150.0) - 0.1 * 2.5 / 4.0).abs() < 1e-15);
         assert!((h.at(1150.0) - 0.1 * 1.75 / 4.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn pipeline_outlook_counts_orders_then_grows_after_the_lag() {
+        // 100 TH/s running, 25 ordered: hashprice now × 100 / 125; growth
+        // of 100 % a year starts after the 30-day lag.
+        let e = HashpriceExpectation {
+            difficulty_growth_per_year: 1.0,
+            ..exp(Expectation::Myopic)
+        }
+        .with_pipeline(100.0, 25.0, 30.0);
+        assert!((e.at(0.0) - 0.08).abs() < 1e-15);
+        assert!((e.at(30.0) - 0.08).abs() < 1e-15);
+        let year_later = e.at(30.0 + DAYS_PER_YEAR);
+        assert!((year_later - 0.04).abs() < 1e-12, "{year_later}");
+        // Nothing ordered: today's hashprice.
+        let none = exp(Expectation::Myopic).with_pipeline(100.0, 0.0, 30.0);
+        assert_eq!(none.at(10.0), 0.1);
+    }
+
+    #[test]
+    fn observed_growth_reads_a_known_path() {
+        // Difficulty doubling a year, sampled weekly for 400 days.
+        let hist: Vec<(f64, f64)> = (0..58)
+            .map(|w| {
+                let d = 7.0 * w as f64;
+                (d, 2f64.powf(d / DAYS_PER_YEAR))
+            })
+            .collect();
+        let now = 406.0;
+        let today = 2f64.powf(now / DAYS_PER_YEAR);
+        let g = observed_growth_per_year(&hist, now, today, 180.0).unwrap();
+        assert!((g - 1.0).abs() < 1e-12, "{g}");
+        // Too little history for the window: no estimate.
+        assert_eq!(observed_growth_per_year(&hist[..2], 7.0, 1.0, 180.0), None);
+        // A collapse is clamped to the configurable range.
+        let g = observed_growth_per_year(&[(0.0, 1e6)], 100.0, 1.0, 100.0).unwrap();
+        assert_eq!(g, -0.9);
     }
 
     #[test]

@@ -314,6 +314,33 @@ pub enum Expectation {
     HalvingAware,
 }
 
+/// How agents project difficulty when they value a new machine
+/// (`difficulty_outlook` of a group, chosen by `model`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DifficultyOutlook {
+    /// Difficulty grows at the group's `difficulty_growth_per_year` from
+    /// today's level.
+    #[default]
+    Fixed,
+    /// What a miner sees: the machines already ordered and due for
+    /// delivery raise the hashrate (and so the difficulty) from today's
+    /// level by their TH/s within the delivery lag, and after that the
+    /// difficulty grows at the rate it grew over the last `window_days`
+    /// (the group's `difficulty_growth_per_year` until the run has that
+    /// much history).
+    Pipeline {
+        /// Days over which the recent growth of difficulty is measured, in
+        /// [1, 3650]. Default 180.
+        #[serde(default = "default_outlook_window")]
+        window_days: f64,
+    },
+}
+
+fn default_outlook_window() -> f64 {
+    180.0
+}
+
 /// One group of agents (`[[miners.groups]]`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -349,8 +376,13 @@ pub struct GroupConfig {
     #[serde(default)]
     pub expectation: Expectation,
     /// Expected growth of difficulty per year, in [-0.9, 10]. Default 0.3.
+    /// With the `pipeline` outlook, the prior until there is history.
     #[serde(default = "default_growth")]
     pub difficulty_growth_per_year: f64,
+    /// How difficulty is projected: `{ model = "fixed" }` (default) or
+    /// `{ model = "pipeline", window_days = 180 }`.
+    #[serde(default)]
+    pub difficulty_outlook: DifficultyOutlook,
     /// Maintenance, hosting etc. per installed TH/s per day, USD (>= 0). Default 0.
     #[serde(default)]
     pub other_cost_usd_per_th_day: f64,
@@ -417,6 +449,14 @@ impl GroupConfig {
             -0.9,
             10.0,
         );
+        if let DifficultyOutlook::Pipeline { window_days } = self.difficulty_outlook {
+            v.in_closed(
+                &join(&join(path, "difficulty_outlook"), "window_days"),
+                window_days,
+                1.0,
+                3650.0,
+            );
+        }
         v.in_closed(
             &join(path, "other_cost_usd_per_th_day"),
             self.other_cost_usd_per_th_day,

@@ -47,10 +47,10 @@
 
 use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
 use super::asic_market::{clear, Bid};
-use super::decisions::{HashpriceExpectation, NpvCurve};
+use super::decisions::{observed_growth_per_year, HashpriceExpectation, NpvCurve};
 use super::{
-    ElectricityPrice, Expectation, HardwareMarketConfig, MarketView, MinersConfig, MinersError,
-    StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
+    DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig, MarketView,
+    MinersConfig, MinersError, StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
 use std::collections::VecDeque;
 
@@ -88,6 +88,7 @@ struct GroupRuntime {
     patience_days: f64,
     expectation: Expectation,
     growth: f64,
+    outlook: DifficultyOutlook,
     other: f64,
 }
 
@@ -137,6 +138,7 @@ fn group_runtimes(cfg: &MinersConfig) -> Vec<GroupRuntime> {
             patience_days: g.patience_days,
             expectation: g.expectation,
             growth: g.difficulty_growth_per_year,
+            outlook: g.difficulty_outlook,
             other: g.other_cost_usd_per_th_day,
         })
         .collect()
@@ -256,6 +258,11 @@ pub struct Population {
     ring_pos: usize,
     ring_count: usize,
 
+    /// (day, difficulty) at each review, as far back as the longest
+    /// pipeline outlook window needs.
+    difficulty_history: VecDeque<(f64, f64)>,
+    /// Days of history kept in `difficulty_history` (0: none needed).
+    history_days: f64,
     curves: Vec<Option<NpvCurve>>,
     prefix: Vec<usize>,
     head: Vec<usize>,
@@ -374,6 +381,15 @@ impl Population {
             ring: vec![0.0; ring_cap],
             ring_pos: 0,
             ring_count: 0,
+            difficulty_history: VecDeque::new(),
+            history_days: cfg
+                .groups
+                .iter()
+                .map(|g| match g.difficulty_outlook {
+                    DifficultyOutlook::Fixed => 0.0,
+                    DifficultyOutlook::Pipeline { window_days } => window_days,
+                })
+                .fold(0.0, f64::max),
             curves: vec![None; n_grp],
             prefix: vec![0; n_grp],
             head: vec![0; n_grp],
@@ -840,6 +856,16 @@ impl Population {
         self.ring_pos = (self.ring_pos + 1) % cap;
         self.ring_count = (self.ring_count + 1).min(cap);
         self.review_max_h = 0.0;
+        if self.history_days > 0.0 {
+            self.difficulty_history.push_back((now, view.difficulty));
+            while self
+                .difficulty_history
+                .get(1)
+                .is_some_and(|&(d, _)| now - d >= self.history_days)
+            {
+                self.difficulty_history.pop_front();
+            }
+        }
         self.retire(now);
         self.invest(view, h, now, rng);
     }
@@ -917,10 +943,38 @@ impl Population {
         }
     }
 
+    /// Growth of difficulty per year over the last `window_days` (see
+    /// [`observed_growth_per_year`]).
+    fn observed_growth(&self, now: f64, difficulty: f64, window_days: f64) -> Option<f64> {
+        observed_growth_per_year(&self.difficulty_history, now, difficulty, window_days)
+    }
+
+    /// TH/s ordered and not yet delivered.
+    fn pending_th(&self) -> f64 {
+        self.orders.iter().map(|o| o.th).sum()
+    }
+
     /// The group's NPV curve for generation `g` bought now at `price`.
     fn npv_curve(&self, k: usize, view: &MarketView, g: usize, price: f64) -> NpvCurve {
         let grp = &self.groups[k];
-        let exp = HashpriceExpectation::from_view(view, grp.expectation, grp.growth);
+        let exp = match grp.outlook {
+            DifficultyOutlook::Fixed => {
+                HashpriceExpectation::from_view(view, grp.expectation, grp.growth)
+            }
+            DifficultyOutlook::Pipeline { window_days } => {
+                let now = self.now_day(view);
+                let growth = self
+                    .observed_growth(now, view.difficulty, window_days)
+                    .unwrap_or(grp.growth);
+                let network_th =
+                    view.difficulty * TWO_POW_32 / view.target_spacing_s.max(1.0) / 1e12;
+                HashpriceExpectation::from_view(view, grp.expectation, growth).with_pipeline(
+                    network_th,
+                    self.pending_th(),
+                    self.lag_days,
+                )
+            }
+        };
         NpvCurve::new(
             &exp,
             grp.hurdle,
@@ -1249,7 +1303,7 @@ impl Population {
 
     /// Hashrate ordered but not yet delivered, TH/s.
     pub fn pending_orders_th(&self) -> f64 {
-        self.orders.iter().map(|o| o.th).sum()
+        self.pending_th()
     }
 
     /// Number of live holdings (agent × generation).
