@@ -591,7 +591,26 @@ pub enum HardwareMarketConfig {
         /// Manufacturers' unit cost, USD per watt of machine power, in
         /// (0, 100]: the lowest price they sell at. Required.
         manufacturing_cost_usd_per_watt: f64,
+        /// Output that grows with the manufacturers' margins; default
+        /// none (the output stays at `capacity_mw_per_month`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capacity_growth: Option<CapacityGrowthConfig>,
     },
+}
+
+/// Manufacturing output that grows with the manufacturers' margins
+/// (`[miners.hardware_market.capacity_growth]`): a share of each review's
+/// margin buys new output, which starts after the build lag.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityGrowthConfig {
+    /// Share of the margin spent on new output, in [0, 1].
+    pub reinvested_margin_share: f64,
+    /// What one MW a month of new output costs to build, USD, in (0, 1e15].
+    pub usd_per_mw_per_month: f64,
+    /// Days from the decision to build to the first output (foundry lead
+    /// time), in [0, 3650].
+    pub build_lag_days: f64,
 }
 fn default_lag() -> f64 {
     60.0
@@ -661,9 +680,26 @@ impl MinersConfig {
                 HardwareMarketConfig::Clearing {
                     capacity_mw_per_month,
                     manufacturing_cost_usd_per_watt,
+                    capacity_growth,
                 },
                 None,
             ) => {
+                if let Some(g) = capacity_growth {
+                    let gp = join(&join(path, "hardware_market"), "capacity_growth");
+                    v.in_closed(
+                        &join(&gp, "reinvested_margin_share"),
+                        g.reinvested_margin_share,
+                        0.0,
+                        1.0,
+                    );
+                    v.in_open_closed(
+                        &join(&gp, "usd_per_mw_per_month"),
+                        g.usd_per_mw_per_month,
+                        0.0,
+                        1e15,
+                    );
+                    v.in_closed(&join(&gp, "build_lag_days"), g.build_lag_days, 0.0, 3650.0);
+                }
                 let hp = join(path, "hardware_market");
                 v.in_open_closed(
                     &join(&hp, "capacity_mw_per_month"),

@@ -49,8 +49,8 @@ use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
 use super::asic_market::{clear, Bid};
 use super::decisions::{observed_growth_per_year, HashpriceExpectation, NpvCurve};
 use super::{
-    DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig, MarketView,
-    MinersConfig, MinersError, StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
+    CapacityGrowthConfig, DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig,
+    MarketView, MinersConfig, MinersError, StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
 use std::collections::VecDeque;
 
@@ -68,10 +68,11 @@ const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
 enum Market {
     /// Posted price, output rationed by NPV.
     Posted { capacity_th_per_day: f64 },
-    /// One clearing price per review.
+    /// One clearing price per review; the output (which may grow) is
+    /// `Population::capacity_w_per_day`.
     Clearing {
-        capacity_w_per_day: f64,
         cost_usd_per_w: f64,
+        growth: Option<CapacityGrowthConfig>,
     },
 }
 
@@ -202,6 +203,10 @@ pub struct Population {
     group_cum_share: Vec<f64>,
 
     market: Market,
+    /// Output of the clearing market, W of machine power per day.
+    capacity_w_per_day: f64,
+    /// New output being built: (first day of output, W per day).
+    capacity_builds: VecDeque<(f64, f64)>,
     lag_days: f64,
     free_entry: bool,
     entry_capital: f64,
@@ -332,13 +337,22 @@ impl Population {
                     capacity_th_per_day: cfg.capacity_th_per_month() / DAYS_PER_MONTH,
                 },
                 HardwareMarketConfig::Clearing {
-                    capacity_mw_per_month,
                     manufacturing_cost_usd_per_watt,
+                    capacity_growth,
+                    ..
                 } => Market::Clearing {
-                    capacity_w_per_day: capacity_mw_per_month * 1e6 / DAYS_PER_MONTH,
                     cost_usd_per_w: manufacturing_cost_usd_per_watt,
+                    growth: capacity_growth,
                 },
             },
+            capacity_w_per_day: match cfg.hardware_market {
+                HardwareMarketConfig::Clearing {
+                    capacity_mw_per_month,
+                    ..
+                } => capacity_mw_per_month * 1e6 / DAYS_PER_MONTH,
+                HardwareMarketConfig::Posted => 0.0,
+            },
+            capacity_builds: VecDeque::new(),
             lag_days: cfg.delivery_lag_days,
             free_entry: cfg.free_entry,
             entry_capital: cfg.entry_agent_capital_usd,
@@ -833,11 +847,10 @@ impl Population {
                 });
                 out.manufacturer_margin_usd = None;
             }
-            Market::Clearing {
-                capacity_w_per_day, ..
-            } => {
+            Market::Clearing { .. } => {
                 out.hardware_cost_usd_per_th = self.clearing_price;
-                out.manufacturing_capacity_mw_per_month = capacity_w_per_day * DAYS_PER_MONTH / 1e6;
+                out.manufacturing_capacity_mw_per_month =
+                    self.capacity_w_per_day * DAYS_PER_MONTH / 1e6;
                 out.manufacturer_margin_usd = Some(self.margin_step);
             }
         }
@@ -937,9 +950,15 @@ impl Population {
                 capacity_th_per_day,
             } => self.invest_posted(view, h, now, capacity_th_per_day, rng),
             Market::Clearing {
-                capacity_w_per_day,
                 cost_usd_per_w,
-            } => self.invest_clearing(view, now, capacity_w_per_day, cost_usd_per_w, rng),
+                growth,
+            } => {
+                self.bring_capacity_online(now);
+                let margin = self.invest_clearing(view, now, cost_usd_per_w, rng);
+                if let Some(g) = growth {
+                    self.build_capacity(margin, &g, now);
+                }
+            }
         }
     }
 
@@ -1007,23 +1026,23 @@ impl Population {
     /// capital alone could buy the whole output at unit cost, and bid
     /// theirs. One price clears the review's output; entrants who buy
     /// become agents.
+    /// Returns the review's margin, USD.
     fn invest_clearing<R: rand::Rng + ?Sized>(
         &mut self,
         view: &MarketView,
         now: f64,
-        capacity_w_per_day: f64,
         cost_usd_per_w: f64,
         rng: &mut R,
-    ) {
+    ) -> f64 {
         let Some(g) = self.catalogue.best_available(view.date) else {
-            return;
+            return 0.0;
         };
         let j = self.gen_j[g];
         let reserve = cost_usd_per_w * j;
-        let supply_th = capacity_w_per_day * self.review_days / j;
+        let supply_th = self.capacity_w_per_day * self.review_days / j;
         self.clearing_price = reserve;
         if !(reserve > 0.0 && reserve.is_finite() && supply_th > 0.0) {
-            return;
+            return 0.0;
         }
         let mut bids = std::mem::take(&mut self.bids);
         let mut entrants = std::mem::take(&mut self.entrants);
@@ -1088,9 +1107,36 @@ impl Population {
             };
             self.order_th(agent, g, th, c.price_usd_per_th, now);
         }
-        self.margin_step += (c.price_usd_per_th - reserve) * c.quantity_th;
+        let margin = (c.price_usd_per_th - reserve) * c.quantity_th;
+        self.margin_step += margin;
         self.bids = bids;
         self.entrants = entrants;
+        margin
+    }
+
+    /// Starts the output whose build lag is over.
+    fn bring_capacity_online(&mut self, now: f64) {
+        while let Some(&(day, w)) = self.capacity_builds.front() {
+            if day > now + 1e-9 {
+                break;
+            }
+            self.capacity_builds.pop_front();
+            self.capacity_w_per_day += w;
+        }
+    }
+
+    /// Spends the reinvested share of a review's `margin` on new output,
+    /// which starts after the build lag.
+    fn build_capacity(&mut self, margin: f64, g: &CapacityGrowthConfig, now: f64) {
+        let mw_per_month = g.reinvested_margin_share * margin.max(0.0) / g.usd_per_mw_per_month;
+        if mw_per_month > 0.0 && mw_per_month.is_finite() {
+            let w_per_day = mw_per_month * 1e6 / DAYS_PER_MONTH;
+            self.capacity_builds
+                .push_back((now + g.build_lag_days, w_per_day));
+            if g.build_lag_days == 0.0 {
+                self.bring_capacity_online(now);
+            }
+        }
     }
 
     fn invest_posted<R: rand::Rng + ?Sized>(
