@@ -109,6 +109,21 @@ fn ten_year_agents(c: &mut Criterion) {
             )
         });
     }
+    // The same 10,000 agents buying through the clearing market: every
+    // review sorts the bids of the agents for whom a machine is worth
+    // more than its unit cost.
+    let clearing = agents_scenario(10_000, 10.0).replace(
+        "free_entry = false\n",
+        "free_entry = false\nhardware_market = { model = \"clearing\", capacity_mw_per_month = 400, manufacturing_cost_usd_per_watt = 0.4 }\n",
+    );
+    let p = prepared(&clearing);
+    g.bench_function("run_10y_daily_10000_agents_clearing", |b| {
+        b.iter_batched(
+            || run_rng(1, 0),
+            |mut rng| black_box(run(&p, &mut rng).unwrap().summary),
+            BatchSize::SmallInput,
+        )
+    });
     // 100,000 agents for 30 daily steps: the per-step cost at that size
     // is this time / 30 (construction included; see the doc comment).
     let p = prepared(&agents_scenario(100_000, 30.0 / 365.25));

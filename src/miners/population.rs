@@ -1052,8 +1052,9 @@ impl Population {
             let curve = self.npv_curve(k, view, g, reserve);
             self.curves[k] = Some(curve);
             // Sorted by cost factor, so values fall along the list.
+            let mut values = curve.sorted_values();
             for &a in &self.group_sorted[k] {
-                let value = curve.value_per_th(self.agent_k[a as usize]);
+                let value = values.value_per_th(self.agent_k[a as usize]);
                 if value <= reserve {
                     break;
                 }
