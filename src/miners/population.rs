@@ -123,6 +123,12 @@ fn check_start(start: &MarketView) -> Result<(), MinersError> {
     Ok(())
 }
 
+/// A holding's term of `Population::book_end_group`: its straight-line
+/// depreciation per day × the day its book value reaches zero.
+fn book_end(th: f64, paid_per_th: f64, delivered_day: f64, lifetime_days: f64) -> f64 {
+    th * paid_per_th / lifetime_days * (delivered_day + lifetime_days)
+}
+
 /// The groups' run-time parameters, in configuration order.
 fn group_runtimes(cfg: &MinersConfig) -> Vec<GroupRuntime> {
     cfg.groups
@@ -710,7 +716,12 @@ impl Population {
     /// (delivery day + lifetime), the day its book value reaches zero.
     fn holding_book_end(&self, i: usize) -> f64 {
         let life = self.gen_lifetime_days[self.h_gen[i] as usize];
-        self.h_th[i] * self.h_paid_per_th[i] / life * (self.h_delivered_day[i] + life)
+        book_end(
+            self.h_th[i],
+            self.h_paid_per_th[i],
+            self.h_delivered_day[i],
+            life,
+        )
     }
 
     /// Book value of group `k`'s machines on day `now`: straight-line
@@ -913,8 +924,12 @@ impl Population {
                 let age = now - self.h_delivered_day[i];
                 let idle = wmax.is_some_and(|w| self.h_cost[i] >= w) && age >= patience;
                 if age >= life || idle {
-                    self.book_end_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life
-                        * (self.h_delivered_day[i] + life);
+                    self.book_end_group[k] -= book_end(
+                        self.h_th[i],
+                        self.h_paid_per_th[i],
+                        self.h_delivered_day[i],
+                        life,
+                    );
                     self.h_alive[i] = false;
                     self.installed_th_group[k] -= self.h_th[i];
                     self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
