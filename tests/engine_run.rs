@@ -118,3 +118,93 @@ fn past_the_last_halving_supply_stops_at_the_cap() {
     assert_eq!(last.supply_btc, supply_cap_sat(chain) as f64 / 1e8);
     assert_eq!(r.records[200].subsidy_btc, 0.0);
 }
+
+/// A year of a small agent economy buying through the clearing market,
+/// with the output read from `capacity.csv` (or `extra` instead).
+fn clearing_path_scenario(extra: &str) -> String {
+    format!(
+        r#"
+name = "clearing-path"
+[start]
+date = "2026-01-01"
+height = 930342
+difficulty = 148258433698386
+[simulation]
+years = 1
+[price]
+model = "constant"
+price_usd = 88684
+[miners]
+catalogue = "default"
+free_entry = true
+max_agents = 300
+{extra}
+[[miners.groups]]
+name = "all"
+share = 1
+agents = 100
+electricity = {{ distribution = "lognormal", median_usd_per_kwh = 0.045, sigma = 0.3 }}
+"#
+    )
+}
+
+#[test]
+fn clearing_market_output_follows_a_capacity_path() {
+    let dir = crate::common::tempdir().unwrap();
+    // 100 MW a month in the first half of 2026, 500 MW from 2026-07-01.
+    let mut csv = String::from("date,capacity_mw_per_month\n");
+    let start: minesim::calendar::Date = "2026-01-01".parse().unwrap();
+    for d in 0..366 {
+        let day = start.add_days(d);
+        let mw = if day < "2026-07-01".parse().unwrap() {
+            100
+        } else {
+            500
+        };
+        csv += &format!("{day},{mw}\n");
+    }
+    std::fs::write(dir.path().join("capacity.csv"), csv).unwrap();
+    let market = "hardware_market = { model = \"clearing\", capacity_mw_per_month = 1, manufacturing_cost_usd_per_watt = 0.4, capacity_path = { path = \"capacity.csv\" } }";
+    let sc = parse_scenario(&clearing_path_scenario(market), &dir.path().join("s.toml")).unwrap();
+    let p = sc.prepare(dir.path()).unwrap();
+    let r = run(&p, &mut run_rng(1, 0)).unwrap();
+    // The output of a step is the one its last review (every 7 days, the
+    // first at step 0) read from the path.
+    for (i, s) in r.records.iter().enumerate() {
+        let review = s.date.add_days(-((i % 7) as i64));
+        let want = if review < "2026-07-01".parse().unwrap() {
+            100.0
+        } else {
+            500.0
+        };
+        assert!(
+            (s.manufacturing_capacity_mw_per_month - want).abs() < 1e-9,
+            "step {i} ({}): {} MW, want {want}",
+            s.date,
+            s.manufacturing_capacity_mw_per_month
+        );
+    }
+    // A path that ends before the run: the error names the file and the gap.
+    let short: String = std::fs::read_to_string(dir.path().join("capacity.csv"))
+        .unwrap()
+        .lines()
+        .take(100)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("capacity.csv"), short).unwrap();
+    let e = sc.prepare(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("capacity.csv")
+            && e.contains("capacity_mw_per_month covers 2026-01-01 to 2026-04-09"),
+        "{e}"
+    );
+    // With capacity_growth too: refused, naming the field.
+    let both = market.replace(
+        "capacity_path = {",
+        "capacity_growth = { reinvested_margin_share = 1, usd_per_mw_per_month = 1e8, build_lag_days = 30 }, capacity_path = {",
+    );
+    let e = parse_scenario(&clearing_path_scenario(&both), &dir.path().join("s.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("miners.hardware_market.capacity_path cannot be given together with hardware_market.capacity_growth"), "{e}");
+}

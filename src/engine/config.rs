@@ -39,7 +39,7 @@ pub struct ModelConfig {
 #[derive(Debug, Clone, Serialize)]
 pub enum SupplyConfig {
     /// Agent-based miners.
-    Agents(MinersConfig),
+    Agents(Box<MinersConfig>),
     /// A reduced-form hash supply curve.
     Curve(HashSupplyConfig),
 }

@@ -22,7 +22,9 @@ pub use record::{RunResult, RunSummary, StepRecord};
 
 use crate::calendar::Date;
 use crate::consensus::{block_subsidy_sat, subsidy_sum_sat};
-use crate::market::{DataFiles, FeeProcess, MarketError, PriceProcess};
+use crate::market::{
+    load_daily_series, DailySeries, DataFiles, FeeProcess, MarketError, PriceProcess,
+};
 use crate::miners::{
     cbeci_power_w, AsicCatalogue, HardwarePriceConfig, MarketView, MinersError, Population,
     StepOutcome,
@@ -53,6 +55,9 @@ pub struct PreparedModel {
     price: PriceProcess,
     fees: FeeProcess,
     cbeci_catalogue: AsicCatalogue,
+    /// The clearing market's output by day, MW a month, if it follows a
+    /// path.
+    capacity_path: Option<DailySeries>,
 }
 
 impl PreparedModel {
@@ -77,8 +82,26 @@ impl PreparedModel {
             None => AsicCatalogue::default_catalogue(&HardwarePriceConfig::default())
                 .map_err(MinersError::Catalogue)?,
         };
+        let capacity_path = match model.miners().and_then(|m| m.capacity_path()) {
+            Some(c) => {
+                let (series, file) = load_daily_series(files, &c.path, &c.date_column, &c.column)?;
+                if !series.covers(start, model.end_date()) {
+                    return Err(EngineError::Market(MarketError::NotCovered {
+                        file,
+                        column: c.column.clone(),
+                        first: series.first_date(),
+                        last: series.last_date(),
+                        from: start,
+                        to: model.end_date(),
+                    }));
+                }
+                Some(series)
+            }
+            None => None,
+        };
         Ok(PreparedModel {
             model,
+            capacity_path,
             price,
             fees,
             cbeci_catalogue,
@@ -158,7 +181,10 @@ pub fn run<R: Rng + ?Sized>(
         if supply.is_none() {
             supply = Some(match &sc.supply {
                 SupplyConfig::Agents(m) => {
-                    let p = Population::new(m, &view, rng)?;
+                    let mut p = Population::new(m, &view, rng)?;
+                    if let Some(series) = &prepared.capacity_path {
+                        p.set_capacity_path(series.clone());
+                    }
                     generation_names = p.generation_names().to_vec();
                     Supply::Agents(Box::new(p))
                 }

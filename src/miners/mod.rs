@@ -595,7 +595,34 @@ pub enum HardwareMarketConfig {
         /// none (the output stays at `capacity_mw_per_month`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         capacity_growth: Option<CapacityGrowthConfig>,
+        /// Output that follows a daily series from a CSV file instead
+        /// (MW a month by day); default none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capacity_path: Option<CapacityPathConfig>,
     },
+}
+
+/// World output read from a daily CSV file
+/// (`[miners.hardware_market.capacity_path]`): on each review day the
+/// output is that day's value, MW of machine power a month.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityPathConfig {
+    /// CSV file, relative to the scenario file's folder or absolute.
+    pub path: String,
+    /// Column with the output, MW a month. Default `capacity_mw_per_month`.
+    #[serde(default = "default_capacity_column")]
+    pub column: String,
+    /// Column with the days. Default `date`.
+    #[serde(default = "default_date_column")]
+    pub date_column: String,
+}
+
+fn default_capacity_column() -> String {
+    "capacity_mw_per_month".into()
+}
+fn default_date_column() -> String {
+    "date".into()
 }
 
 /// Manufacturing output that grows with the manufacturers' margins
@@ -681,9 +708,23 @@ impl MinersConfig {
                     capacity_mw_per_month,
                     manufacturing_cost_usd_per_watt,
                     capacity_growth,
+                    capacity_path,
                 },
                 None,
             ) => {
+                if let Some(p) = capacity_path {
+                    let pp = join(&join(path, "hardware_market"), "capacity_path");
+                    if p.path.trim().is_empty() {
+                        v.error(join(&pp, "path"), "must name a CSV file");
+                    }
+                    if capacity_growth.is_some() {
+                        v.error(
+                            &pp,
+                            "cannot be given together with hardware_market.capacity_growth \
+                             (the path sets the output on every day)",
+                        );
+                    }
+                }
                 if let Some(g) = capacity_growth {
                     let gp = join(&join(path, "hardware_market"), "capacity_growth");
                     v.in_closed(
@@ -755,6 +796,14 @@ impl MinersConfig {
     pub fn capacity_th_per_month(&self) -> f64 {
         self.manufacturing_capacity_th_per_month
             .unwrap_or(DEFAULT_CAPACITY_TH_PER_MONTH)
+    }
+
+    /// The capacity path the clearing market reads, if any.
+    pub fn capacity_path(&self) -> Option<&CapacityPathConfig> {
+        match &self.hardware_market {
+            HardwareMarketConfig::Clearing { capacity_path, .. } => capacity_path.as_ref(),
+            HardwareMarketConfig::Posted => None,
+        }
     }
 
     /// Validates with path `miners`; `Err` lists every problem.

@@ -52,6 +52,7 @@ use super::{
     CapacityGrowthConfig, DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig,
     MarketView, MinersConfig, MinersError, StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
+use crate::market::DailySeries;
 use std::collections::VecDeque;
 
 const NONE: u32 = u32::MAX;
@@ -213,6 +214,8 @@ pub struct Population {
     capacity_w_per_day: f64,
     /// New output being built: (first day of output, W per day).
     capacity_builds: VecDeque<(f64, f64)>,
+    /// Output by day (MW a month), when it follows a path.
+    capacity_path: Option<DailySeries>,
     lag_days: f64,
     free_entry: bool,
     entry_capital: f64,
@@ -359,6 +362,7 @@ impl Population {
                 HardwareMarketConfig::Posted => 0.0,
             },
             capacity_builds: VecDeque::new(),
+            capacity_path: None,
             lag_days: cfg.delivery_lag_days,
             free_entry: cfg.free_entry,
             entry_capital: cfg.entry_agent_capital_usd,
@@ -969,6 +973,10 @@ impl Population {
                 growth,
             } => {
                 self.bring_capacity_online(now);
+                if let Some(path) = &self.capacity_path {
+                    let mw = path.value_on_day_clamped(view.date.days());
+                    self.capacity_w_per_day = mw.max(0.0) * 1e6 / DAYS_PER_MONTH;
+                }
                 let margin = self.invest_clearing(view, now, cost_usd_per_w, rng);
                 if let Some(g) = growth {
                     self.build_capacity(margin, &g, now);
@@ -1128,6 +1136,14 @@ impl Population {
         self.bids = bids;
         self.entrants = entrants;
         margin
+    }
+
+    /// Makes the clearing market's output follow `series` (MW a month by
+    /// day, e.g. loaded from `hardware_market.capacity_path`), from the
+    /// next review on; the day's value is used, the first or last value
+    /// outside the series.
+    pub fn set_capacity_path(&mut self, series: DailySeries) {
+        self.capacity_path = Some(series);
     }
 
     /// Starts the output whose build lag is over.

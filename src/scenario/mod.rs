@@ -253,7 +253,7 @@ impl Scenario {
     /// (which [`Scenario::validate`] ensures).
     pub fn model(&self) -> Option<ModelConfig> {
         let supply = match (&self.miners, &self.hash_supply) {
-            (Some(m), None) => SupplyConfig::Agents(m.clone()),
+            (Some(m), None) => SupplyConfig::Agents(Box::new(m.clone())),
             (None, Some(h)) => SupplyConfig::Curve(h.clone()),
             _ => return None,
         };
