@@ -87,6 +87,9 @@ struct GroupRuntime {
     price_factor: f64,
     capital: f64,
     hurdle: f64,
+    /// Cost of capital per day: `ln(1 + hurdle)` (continuously compounded)
+    /// over a year's days.
+    capital_rate_per_day: f64,
     patience_days: f64,
     expectation: Expectation,
     growth: f64,
@@ -143,6 +146,7 @@ fn group_runtimes(cfg: &MinersConfig) -> Vec<GroupRuntime> {
             price_factor: g.price_factor(),
             capital: g.capital_usd,
             hurdle: g.hurdle_rate_per_year,
+            capital_rate_per_day: g.hurdle_rate_per_year.ln_1p() / DAYS_PER_YEAR,
             patience_days: g.patience_days,
             expectation: g.expectation,
             growth: g.difficulty_growth_per_year,
@@ -333,6 +337,26 @@ impl Population {
         let start_day = start.date.days() as f64 - start.t_s / 86_400.0;
         let now0 = start_day + start.t_s / 86_400.0;
         let n_agents: usize = cfg.groups.iter().map(|g| g.agents).sum();
+        let (market, capacity_w_per_day) = match cfg.hardware_market {
+            HardwareMarketConfig::Posted => (
+                Market::Posted {
+                    capacity_th_per_day: cfg.capacity_th_per_month() / DAYS_PER_MONTH,
+                },
+                0.0,
+            ),
+            HardwareMarketConfig::Clearing {
+                capacity_mw_per_month,
+                manufacturing_cost_usd_per_watt,
+                capacity_growth,
+                ..
+            } => (
+                Market::Clearing {
+                    cost_usd_per_w: manufacturing_cost_usd_per_watt,
+                    growth: capacity_growth,
+                },
+                capacity_mw_per_month * 1e6 / DAYS_PER_MONTH,
+            ),
+        };
 
         Population {
             price_model: HardwarePriceModel::new(&cfg.hardware_price, n_gen),
@@ -341,26 +365,8 @@ impl Population {
             gen_lifetime_days,
             group_names: cfg.groups.iter().map(|g| g.name.clone()).collect(),
             group_cum_share,
-            market: match cfg.hardware_market {
-                HardwareMarketConfig::Posted => Market::Posted {
-                    capacity_th_per_day: cfg.capacity_th_per_month() / DAYS_PER_MONTH,
-                },
-                HardwareMarketConfig::Clearing {
-                    manufacturing_cost_usd_per_watt,
-                    capacity_growth,
-                    ..
-                } => Market::Clearing {
-                    cost_usd_per_w: manufacturing_cost_usd_per_watt,
-                    growth: capacity_growth,
-                },
-            },
-            capacity_w_per_day: match cfg.hardware_market {
-                HardwareMarketConfig::Clearing {
-                    capacity_mw_per_month,
-                    ..
-                } => capacity_mw_per_month * 1e6 / DAYS_PER_MONTH,
-                HardwareMarketConfig::Posted => 0.0,
-            },
+            market,
+            capacity_w_per_day,
             capacity_builds: VecDeque::new(),
             capacity_path: None,
             lag_days: cfg.delivery_lag_days,
@@ -826,8 +832,7 @@ impl Population {
         for k in 0..n_grp {
             // Cost of capital: the rate the group discounts at, continuously
             // compounded, on the book value of its machines.
-            let rate_per_day = self.groups[k].hurdle.ln_1p() / DAYS_PER_YEAR;
-            capital_day += rate_per_day * self.book_value_usd(k, now);
+            capital_day += self.groups[k].capital_rate_per_day * self.book_value_usd(k, now);
             let o = self.groups[k].other * self.installed_th_group[k];
             other_day += o;
             amort_day += self.amort_usd_per_day_group[k];
@@ -964,10 +969,16 @@ impl Population {
     }
 
     fn invest<R: rand::Rng + ?Sized>(&mut self, view: &MarketView, h: f64, now: f64, rng: &mut R) {
+        // Summed once per review, and only if a group's outlook uses it.
+        let pending_th = if self.history_days > 0.0 {
+            self.pending_th()
+        } else {
+            0.0
+        };
         match self.market {
             Market::Posted {
                 capacity_th_per_day,
-            } => self.invest_posted(view, h, now, capacity_th_per_day, rng),
+            } => self.invest_posted(view, h, now, capacity_th_per_day, pending_th, rng),
             Market::Clearing {
                 cost_usd_per_w,
                 growth,
@@ -977,7 +988,7 @@ impl Population {
                     let mw = path.value_on_day_clamped(view.date.days());
                     self.capacity_w_per_day = mw.max(0.0) * 1e6 / DAYS_PER_MONTH;
                 }
-                let margin = self.invest_clearing(view, now, cost_usd_per_w, rng);
+                let margin = self.invest_clearing(view, now, cost_usd_per_w, pending_th, rng);
                 if let Some(g) = growth {
                     self.build_capacity(margin, &g, now);
                 }
@@ -997,7 +1008,15 @@ impl Population {
     }
 
     /// The group's NPV curve for generation `g` bought now at `price`.
-    fn npv_curve(&self, k: usize, view: &MarketView, g: usize, price: f64) -> NpvCurve {
+    /// `pending_th` (TH/s on order) matters only to the pipeline outlook.
+    fn npv_curve(
+        &self,
+        k: usize,
+        view: &MarketView,
+        g: usize,
+        price: f64,
+        pending_th: f64,
+    ) -> NpvCurve {
         let grp = &self.groups[k];
         let exp = match grp.outlook {
             DifficultyOutlook::Fixed => {
@@ -1012,7 +1031,7 @@ impl Population {
                     view.difficulty * TWO_POW_32 / view.target_spacing_s.max(1.0) / 1e12;
                 HashpriceExpectation::from_view(view, grp.expectation, growth).with_pipeline(
                     network_th,
-                    self.pending_th(),
+                    pending_th,
                     self.lag_days,
                 )
             }
@@ -1055,6 +1074,7 @@ impl Population {
         view: &MarketView,
         now: f64,
         cost_usd_per_w: f64,
+        pending_th: f64,
         rng: &mut R,
     ) -> f64 {
         let Some(g) = self.catalogue.best_available(view.date) else {
@@ -1072,7 +1092,7 @@ impl Population {
         bids.clear();
         entrants.clear();
         for k in 0..self.groups.len() {
-            let curve = self.npv_curve(k, view, g, reserve);
+            let curve = self.npv_curve(k, view, g, reserve, pending_th);
             self.curves[k] = Some(curve);
             // Sorted by cost factor, so values fall along the list.
             let mut values = curve.sorted_values();
@@ -1177,6 +1197,7 @@ impl Population {
         h: f64,
         now: f64,
         capacity_th_per_day: f64,
+        pending_th: f64,
         rng: &mut R,
     ) {
         let Some(g) = self.catalogue.best_available(view.date) else {
@@ -1203,7 +1224,7 @@ impl Population {
         // NPVs only for agents actually served (skipping agents whose cash
         // does not buy one unit).
         for k in 0..self.groups.len() {
-            let curve = self.npv_curve(k, view, g, price);
+            let curve = self.npv_curve(k, view, g, price, pending_th);
             self.curves[k] = Some(curve);
             let agent_k = &self.agent_k;
             self.prefix[k] = self.group_sorted[k]
