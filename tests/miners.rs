@@ -834,3 +834,151 @@ fn reinvested_margins_grow_the_output_after_the_build_lag() {
     );
     assert!(share < 0.7, "margin share {share}");
 }
+
+/// `zero_rent_config` with a finite power region: `tiers` (MW, USD/kWh)
+/// as the group's supply curve, and `market` as in `zero_rent_with_market`.
+fn finite_power_config(tiers: &[(f64, f64)], market: Option<&str>) -> String {
+    let tiers: Vec<String> = tiers
+        .iter()
+        .map(|(mw, p)| format!("{{ mw = {mw}, usd_per_kwh = {p} }}"))
+        .collect();
+    zero_rent_with_market(market, 2e8).replace(
+        r#"electricity = { distribution = "fixed", usd_per_kwh = 0.0 }"#,
+        &format!(
+            r#"electricity = {{ distribution = "supply_curve", tiers = [{}] }}"#,
+            tiers.join(", ")
+        ),
+    )
+}
+
+/// Runs 6 years of the free-entry constant-price economy and checks, at
+/// every step, that no site is over its power and no region over its
+/// curve. Returns the region's state at the start and after each step.
+fn finite_power_run(c: &MinersConfig) -> (Population, Vec<minesim::miners::PowerRegionState>) {
+    let d = Date::from_ymd(2021, 1, 1).unwrap();
+    let (price, subsidy) = (30_000.0, 6.25);
+    let diff = 1e20 * 600.0 / TWO_POW_32;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut pop =
+        Population::new(c, &start_view(d, diff, price, subsidy, 660_000), &mut rng).unwrap();
+    let mut e = Engine::new(d, diff, 660_000);
+    let mut states = pop.power_regions();
+    for _ in 0..6 * 365 {
+        let (o, _) = e.day(&mut pop, &mut rng, price, subsidy, 0.0);
+        assert_finite(&o, &pop);
+        let r = pop.power_regions()[0];
+        assert!(
+            r.sites_w <= r.capacity_w * (1.0 + 1e-9),
+            "sites {} W over the curve's {} W",
+            r.sites_w,
+            r.capacity_w
+        );
+        assert!(
+            r.load_w <= r.sites_w * (1.0 + 1e-9),
+            "load {} W over the sites' {} W",
+            r.load_w,
+            r.sites_w
+        );
+        assert!(
+            r.max_site_overrun_w <= 1e-6 * r.capacity_w,
+            "an agent is {} W over its site",
+            r.max_site_overrun_w
+        );
+        // The operating fleet's power (PUE 1) is within the load.
+        assert!(o.power_w <= r.load_w * (1.0 + 1e-9) + 1.0);
+        states.push(r);
+    }
+    (pop, states)
+}
+
+#[test]
+fn a_regional_power_cap_is_never_exceeded() {
+    // 100 EH/s at 20 J/TH start with 2,000 MW. The curve offers 2,100 MW
+    // at 0.02 and 1,000 MW more at 0.04 USD/kWh; the hashprice (0.27 USD
+    // per TH/s-day at the start) is far above the energy cost (0.01-0.02),
+    // so free entry fills the region. Checked for both markets: the
+    // clearing one (ample output, 2,000 MW a month at 1 USD/W) and the
+    // posted one (2e8 TH/s a month).
+    let tiers = [(2_100.0, 0.02), (1_000.0, 0.04)];
+    let clearing = "{ model = \"clearing\", capacity_mw_per_month = 2000, manufacturing_cost_usd_per_watt = 1.0 }";
+    for market in [Some(clearing), None] {
+        let c = cfg(&finite_power_config(&tiers, market));
+        let (pop, states) = finite_power_run(&c);
+        let last = states.last().unwrap();
+        assert!(
+            last.sites_w > 0.999 * last.capacity_w,
+            "{market:?}: the region did not fill: {} of {} W",
+            last.sites_w,
+            last.capacity_w
+        );
+        assert_eq!(last.marginal_price_usd_per_kwh, None, "{market:?}");
+        // While it filled, the next MW got dearer: the initial fleet left
+        // 100 MW of the cheap tier.
+        assert_eq!(states[0].marginal_price_usd_per_kwh, Some(0.02));
+        assert!((states[0].sites_w - 2_000e6).abs() < 1e-3 * 2_000e6);
+        assert!(states
+            .iter()
+            .any(|s| s.marginal_price_usd_per_kwh == Some(0.04)));
+        // Entrants beyond the cheap tier pay more than it.
+        let prices = pop.agent_power_price_usd_per_kwh();
+        assert!(prices.iter().all(|&p| (0.02..=0.04).contains(&p)));
+        assert!(prices[100..].iter().any(|&p| p > 0.03), "{market:?}");
+        eprintln!(
+            "finite power, {}: {} agents, {:.0} of {:.0} MW taken",
+            if market.is_some() {
+                "clearing"
+            } else {
+                "posted"
+            },
+            pop.agent_count(),
+            last.sites_w / 1e6,
+            last.capacity_w / 1e6
+        );
+    }
+}
+
+#[test]
+fn a_region_too_small_for_its_initial_fleet_is_refused_with_its_path() {
+    // 100 EH/s at 20 J/TH needs 2,000 MW; the curve has 1,500.
+    let c = cfg(&finite_power_config(
+        &[(1_000.0, 0.02), (500.0, 0.04)],
+        None,
+    ));
+    let d = Date::from_ymd(2021, 1, 1).unwrap();
+    let diff = 1e20 * 600.0 / TWO_POW_32;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let Err(err) = Population::new(&c, &start_view(d, diff, 30_000.0, 6.25, 660_000), &mut rng)
+    else {
+        panic!("a region too small for its initial fleet was accepted");
+    };
+    let m = err.to_string();
+    assert!(
+        m.contains("groups[0].electricity.tiers")
+            && m.contains("2000.0 MW")
+            && m.contains("1500.0 MW"),
+        "{m}"
+    );
+}
+
+#[test]
+fn supply_curve_tiers_are_validated_with_their_paths() {
+    for (tiers, want) in [
+        ("[]", "groups[0].electricity.tiers must list 1 to 64 tiers, got 0"),
+        (
+            "[{ mw = 0, usd_per_kwh = 0.02 }]",
+            "groups[0].electricity.tiers[0].mw",
+        ),
+        (
+            "[{ mw = 10, usd_per_kwh = 0.05 }, { mw = 10, usd_per_kwh = 0.03 }]",
+            "groups[0].electricity.tiers[1].usd_per_kwh tiers must be in order of non-decreasing price: 0.03 after 0.05",
+        ),
+    ] {
+        let text = zero_rent_with_market(None, 2e8).replace(
+            r#"electricity = { distribution = "fixed", usd_per_kwh = 0.0 }"#,
+            &format!(r#"electricity = {{ distribution = "supply_curve", tiers = {tiers} }}"#),
+        );
+        let c: MinersConfig = toml::from_str(&text).unwrap();
+        let m = c.check().unwrap_err().to_string();
+        assert!(m.contains(want), "{m}");
+    }
+}

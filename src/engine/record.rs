@@ -121,6 +121,10 @@ pub struct StepRecord {
     /// Manufacturers' margin on them (price minus unit cost, times TH/s),
     /// USD; empty for the posted market, which has no unit cost.
     pub manufacturer_margin_usd: Option<f64>,
+    /// Price of the next MW of power in the cheapest finite power region
+    /// with room, USD/kWh; empty without supply-curve regions or when all
+    /// are full.
+    pub marginal_power_price_usd_per_kwh: Option<f64>,
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -227,6 +231,9 @@ impl StepRecord {
             ),
             manufacturer_revenue_usd: finite(outcome.capex_usd),
             manufacturer_margin_usd: outcome.manufacturer_margin_usd.filter(|m| m.is_finite()),
+            marginal_power_price_usd_per_kwh: outcome
+                .marginal_power_price_usd_per_kwh
+                .filter(|m| m.is_finite()),
         }
     }
 }

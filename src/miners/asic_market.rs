@@ -16,11 +16,22 @@
 //! budget), or a bid value `vⱼ` (the marginal buyer, indifferent at that
 //! price, gets what is left). Exact, one sort and one pass: O(n log n).
 //!
+//! A bid may also cap its quantity, `max_th` (a buyer whose power supply
+//! has room for only so many machines, see the finite power regions of
+//! `miners::population`): its demand is then `min(budget / p, max_th)`.
+//! With caps the demand on an interval between bid values is `A / p + Q`
+//! (`A` the budgets of the buyers bound by cash, `Q` the caps of those
+//! bound by quantity), and a buyer moves from the second kind to the first
+//! where `budget / p = max_th`; [`clear`] walks these events upward from
+//! the reserve, again one sort and one pass. Without any finite cap it
+//! takes the shorter walk above, which is the same computation.
+//!
 //! What holds for every clearing (tested as properties): `reserve ≤ price`;
 //! every buyer's value is at least the price (nobody pays above its bid),
 //! so the price is at most the lowest accepted bid; no bid above the price
 //! goes unserved; quantity ≤ supply, and = supply when the price is above
-//! the reserve; each payment is price × quantity and at most the budget.
+//! the reserve; each payment is price × quantity and at most the budget;
+//! nobody gets more than its cap.
 
 /// One buyer's bid for new machines.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,6 +42,26 @@ pub struct Bid {
     pub value_usd_per_th: f64,
     /// Cash it spends at any price below its value, USD.
     pub budget_usd: f64,
+    /// The most TH/s it can take (`f64::INFINITY`: no cap). NaN or
+    /// negative counts as 0.
+    pub max_th: f64,
+}
+
+impl Bid {
+    /// A bid without a quantity cap.
+    pub fn uncapped(bidder: u32, value_usd_per_th: f64, budget_usd: f64) -> Bid {
+        Bid {
+            bidder,
+            value_usd_per_th,
+            budget_usd,
+            max_th: f64::INFINITY,
+        }
+    }
+
+    /// TH/s demanded at price `p` (below the bid's value).
+    fn demand_at(&self, p: f64) -> f64 {
+        (self.budget_usd / p).min(self.max_th)
+    }
 }
 
 /// The outcome of [`clear`].
@@ -56,7 +87,7 @@ impl Clearing {
         }
         match self.marginal_th {
             Some(q) if i + 1 == self.buyers => q,
-            _ => bid.budget_usd / self.price_usd_per_th,
+            _ => bid.demand_at(self.price_usd_per_th),
         }
     }
 
@@ -112,6 +143,12 @@ pub fn clear(bids: &mut [Bid], supply_th: f64, reserve_usd_per_th: f64) -> Clear
     };
     for b in bids[..n].iter_mut() {
         b.budget_usd = budget(b);
+        if b.max_th.is_nan() || b.max_th < 0.0 {
+            b.max_th = 0.0;
+        }
+    }
+    if bids[..n].iter().any(|b| b.max_th.is_finite()) {
+        return clear_capped(&bids[..n], supply_th, reserve);
     }
     let total: f64 = bids[..n].iter().map(|b| b.budget_usd).sum();
     if n == 0 || total <= 0.0 {
@@ -157,15 +194,138 @@ pub fn clear(bids: &mut [Bid], supply_th: f64, reserve_usd_per_th: f64) -> Clear
     nothing
 }
 
+/// [`clear`] when some of the `bids` (sorted, all with value above the
+/// `reserve`, budgets sanitised) cap their quantity.
+fn clear_capped(bids: &[Bid], supply_th: f64, reserve: f64) -> Clearing {
+    let n = bids.len();
+    // `A` and `Q` at the reserve; bid i is bound by cash from price
+    // `t_i = budget / max_th` on.
+    let t = |b: &Bid| b.budget_usd / b.max_th;
+    let (mut a, mut q) = (0.0, 0.0);
+    let mut flips: Vec<(f64, usize)> = Vec::new();
+    for (i, b) in bids.iter().enumerate() {
+        let ti = t(b);
+        if ti <= reserve {
+            a += b.budget_usd;
+        } else {
+            q += b.max_th;
+            if ti < b.value_usd_per_th {
+                flips.push((ti, i));
+            }
+        }
+    }
+    if a / reserve + q <= supply_th {
+        let quantity = bids.iter().map(|b| b.demand_at(reserve)).sum();
+        return Clearing {
+            price_usd_per_th: reserve,
+            quantity_th: quantity,
+            buyers: n,
+            marginal_th: None,
+        };
+    }
+    flips.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let mut flipped = vec![false; n];
+    let mut next_flip = 0;
+    // Bids 0..m are still in; the next to drop is m − 1 (lowest value).
+    let mut m = n;
+    while m > 0 {
+        while next_flip < flips.len() && flips[next_flip].1 >= m {
+            next_flip += 1;
+        }
+        let drop_at = bids[m - 1].value_usd_per_th;
+        let flip = flips.get(next_flip).filter(|f| f.0 < drop_at).copied();
+        let event = flip.map_or(drop_at, |f| f.0);
+        // Inside the interval up to the event demand is a / p + q.
+        if a > 0.0 && supply_th > q {
+            let p = a / (supply_th - q);
+            if p < event {
+                return Clearing {
+                    price_usd_per_th: p.max(reserve),
+                    quantity_th: supply_th,
+                    buyers: m,
+                    marginal_th: None,
+                };
+            }
+        }
+        if let Some((_, i)) = flip {
+            a += bids[i].budget_usd;
+            q = (q - bids[i].max_th).max(0.0);
+            flipped[i] = true;
+            next_flip += 1;
+            continue;
+        }
+        // Bid m − 1 drops out at its value, where it is indifferent.
+        let j = m - 1;
+        let (a_rest, q_rest) = if flipped[j] || t(&bids[j]) <= reserve {
+            (a - bids[j].budget_usd, q)
+        } else {
+            (a, (q - bids[j].max_th).max(0.0))
+        };
+        let others = a_rest / drop_at + q_rest;
+        if others <= supply_th {
+            let left = (supply_th - others).clamp(0.0, bids[j].demand_at(drop_at));
+            return Clearing {
+                price_usd_per_th: drop_at,
+                quantity_th: others + left,
+                buyers: m,
+                marginal_th: Some(left),
+            };
+        }
+        a = a_rest.max(0.0);
+        q = q_rest;
+        m = j;
+    }
+    Clearing {
+        price_usd_per_th: reserve,
+        quantity_th: 0.0,
+        buyers: 0,
+        marginal_th: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn bid(bidder: u32, value: f64, budget: f64) -> Bid {
-        Bid {
-            bidder,
-            value_usd_per_th: value,
-            budget_usd: budget,
+        Bid::uncapped(bidder, value, budget)
+    }
+
+    #[test]
+    fn a_cap_limits_a_buyer_and_lowers_the_price() {
+        // Values 20 and 10, budgets 100, supply 8: uncapped the price is
+        // 12.5 (bid 1 alone). Capping bid 1 at 4 TH/s leaves 4 for bid 0
+        // (value 10, wants 100/p): at p = 10 it is indifferent and takes
+        // the 4 left.
+        let mut b = vec![bid(0, 10.0, 100.0), bid(1, 20.0, 100.0)];
+        b[1].max_th = 4.0;
+        let c = clear(&mut b, 8.0, 5.0);
+        assert_eq!(c.price_usd_per_th, 10.0);
+        assert_eq!(c.quantity_of(0, &b[0]), 4.0);
+        assert_eq!(c.quantity_of(1, &b[1]), 4.0);
+        // Supply 30: at the reserve 5 bid 1 takes its cap 4, bid 0 its
+        // 100/5 = 20: 24 ≤ 30, sold at the reserve.
+        let c = clear(&mut b, 30.0, 5.0);
+        assert_eq!(c.price_usd_per_th, 5.0);
+        assert_eq!(c.quantity_th, 24.0);
+        // Supply 22 between: bid 1 capped at 4, bid 0 buys 100/p = 18 at
+        // p = 100/18, above the reserve and below both values.
+        let c = clear(&mut b, 22.0, 5.0);
+        assert!((c.price_usd_per_th - 100.0 / 18.0).abs() < 1e-12);
+        assert!((c.quantity_th - 22.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn infinite_caps_clear_as_without_caps() {
+        let b = vec![bid(0, 10.0, 100.0), bid(1, 20.0, 100.0), bid(2, 15.0, 50.0)];
+        for supply in [1.0, 8.0, 12.0, 15.0, 100.0] {
+            let fast = clear(&mut b.clone(), supply, 5.0);
+            let mut sorted = b.clone();
+            clear(&mut sorted, supply, 5.0);
+            let slow = clear_capped(&sorted, supply, 5.0);
+            assert!((fast.price_usd_per_th - slow.price_usd_per_th).abs() < 1e-12);
+            assert!((fast.quantity_th - slow.quantity_th).abs() < 1e-12);
+            assert_eq!(fast.buyers, slow.buyers);
         }
     }
 

@@ -26,7 +26,7 @@ pub use asic::{
     FutureGenerationsConfig, HardwarePriceConfig, HardwarePriceModel,
 };
 pub use cbeci::{cbeci_power_w, CbeciEstimate};
-pub use population::Population;
+pub use population::{Population, PowerRegionState};
 pub use security::{attack_cost, AttackCost, AttackInputs};
 
 use crate::calendar::Date;
@@ -125,6 +125,10 @@ pub struct StepOutcome {
     pub manufacturer_margin_usd: Option<f64>,
     /// Mean efficiency of the operating fleet (ASIC level, without PUE), J/TH.
     pub fleet_j_per_th: f64,
+    /// Price of the next MW in the cheapest finite power region with room
+    /// (groups whose electricity is a supply curve), USD/kWh; `None`
+    /// without such regions or when all are full.
+    pub marginal_power_price_usd_per_kwh: Option<f64>,
 }
 
 /// Why a population could not be built.
@@ -180,6 +184,27 @@ pub enum ElectricityPrice {
         /// Regions (shares sum to 1 within 1e-9).
         regions: Vec<PowerRegion>,
     },
+    /// Finite power: the group is one region whose power comes in tiers of
+    /// MW (at the meter, PUE included) at rising prices. An agent's price
+    /// is that of the tier its power contract (its site) was taken from:
+    /// initial agents fill the tiers from the cheapest, an entrant takes
+    /// the cheapest tier with room left, and nobody runs more machines
+    /// than its site's MW. When every tier is taken, the region admits no
+    /// entrant (see `miners::population`).
+    SupplyCurve {
+        /// Tiers, in order of non-decreasing price (1 to 64).
+        tiers: Vec<PowerTier>,
+    },
+}
+
+/// One tier of a region's power supply curve.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerTier {
+    /// Power available at this price, MW at the meter, in (0, 1e6].
+    pub mw: f64,
+    /// Price, USD/kWh, in [0, 10].
+    pub usd_per_kwh: f64,
 }
 
 /// One region of an empirical electricity price distribution.
@@ -247,6 +272,27 @@ impl ElectricityPrice {
                     v.error(&p, format!("shares must sum to 1 (within 1e-9), got {sum}"));
                 }
             }
+            ElectricityPrice::SupplyCurve { tiers } => {
+                let p = join(path, "tiers");
+                if tiers.is_empty() || tiers.len() > 64 {
+                    v.error(&p, format!("must list 1 to 64 tiers, got {}", tiers.len()));
+                }
+                for (i, t) in tiers.iter().enumerate() {
+                    let tp = index(&p, i);
+                    v.in_open_closed(&join(&tp, "mw"), t.mw, 0.0, 1e6);
+                    v.in_closed(&join(&tp, "usd_per_kwh"), t.usd_per_kwh, 0.0, 10.0);
+                    if i > 0 && t.usd_per_kwh < tiers[i - 1].usd_per_kwh {
+                        v.error(
+                            join(&tp, "usd_per_kwh"),
+                            format!(
+                                "tiers must be in order of non-decreasing price: {} after {}",
+                                t.usd_per_kwh,
+                                tiers[i - 1].usd_per_kwh
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
 
@@ -282,6 +328,9 @@ impl ElectricityPrice {
                 }
                 price
             }
+            // The population prices supply-curve agents from their tier;
+            // a draw gives the cheapest tier's price.
+            ElectricityPrice::SupplyCurve { tiers } => tiers.first().map_or(0.0, |t| t.usd_per_kwh),
         };
         if p.is_finite() {
             p.max(0.0)

@@ -42,8 +42,19 @@
 //! profit per step: revenue − electricity + heat credit − other costs −
 //! straight-line depreciation of installed hardware.
 //!
+//! # Finite power
+//!
+//! A group whose electricity is a supply curve is one region (`Region`):
+//! its agents hold sites (power contracts at one price) taken from the
+//! curve's cheapest end, and no agent's machines, installed and on order,
+//! draw more than its site at the meter (bids in the clearing market carry
+//! the site's room as a quantity cap; posted-market orders are cut to it).
+//! Entrants take what is left where the curve stands and pay its mean
+//! price there; a full region admits nobody. Sites are kept when machines
+//! retire, so an agent can refill its own.
+//!
 //! Not modelled: a second-hand market (retired units are scrapped), exit of
-//! agents (an agent without hardware stays, with its cash).
+//! agents (an agent without hardware stays, with its cash and its site).
 
 use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
 use super::asic_market::{clear, Bid};
@@ -53,6 +64,7 @@ use super::{
     MarketView, MinersConfig, MinersError, StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
 use crate::market::DailySeries;
+use crate::validate::FieldError;
 use std::collections::VecDeque;
 
 const NONE: u32 = u32::MAX;
@@ -75,6 +87,121 @@ enum Market {
         cost_usd_per_w: f64,
         growth: Option<CapacityGrowthConfig>,
     },
+}
+
+/// A finite power region (a group whose electricity is a supply curve),
+/// at run time: a step function of price against power, filled from the
+/// cheapest tier by the sites of its agents, in the order they were taken.
+#[derive(Debug, Clone)]
+struct Region {
+    /// Per tier: power at the meter, W.
+    cap_w: Vec<f64>,
+    /// Per tier: price, USD/kWh (after any curtailment discount).
+    price: Vec<f64>,
+    /// W taken by agents' sites (and, during a review, by candidate
+    /// entrants' sites until they buy or are turned away).
+    used_w: f64,
+}
+
+impl Region {
+    fn new(tiers: &[super::PowerTier], price_factor: f64) -> Region {
+        Region {
+            cap_w: tiers.iter().map(|t| t.mw * 1e6).collect(),
+            price: tiers.iter().map(|t| t.usd_per_kwh * price_factor).collect(),
+            used_w: 0.0,
+        }
+    }
+
+    fn capacity_w(&self) -> f64 {
+        self.cap_w.iter().sum()
+    }
+
+    /// W left (0 once less than a billionth of the capacity is).
+    fn room_w(&self) -> f64 {
+        let total = self.capacity_w();
+        let room = total - self.used_w;
+        if room > 1e-9 * total {
+            room
+        } else {
+            0.0
+        }
+    }
+
+    /// The price of the next W taken (`None` when the region is full).
+    fn marginal_price(&self) -> Option<f64> {
+        (self.room_w() > 0.0).then(|| self.mean_price(self.used_w, self.used_w))
+    }
+
+    /// Mean price over the slice `[from, to]` W of the curve (the price at
+    /// `from` for an empty slice; the last tier's beyond the end).
+    fn mean_price(&self, from: f64, to: f64) -> f64 {
+        let last = self.price.last().copied().unwrap_or(0.0);
+        let mut acc = 0.0;
+        let mut cost = 0.0;
+        for (t, &c) in self.cap_w.iter().enumerate() {
+            let (lo, hi) = (acc, acc + c);
+            acc = hi;
+            if to <= from {
+                if from < hi {
+                    return self.price[t];
+                }
+                continue;
+            }
+            let overlap = (to.min(hi) - from.max(lo)).max(0.0);
+            cost += overlap * self.price[t];
+        }
+        if to <= from {
+            return last;
+        }
+        cost += (to - from.max(acc)).max(0.0) * last;
+        cost / (to - from)
+    }
+
+    /// Takes a site of up to `want_w` from the curve where it stands: the
+    /// site's mean price and size, W; `None` when the region is full.
+    fn take_site(&mut self, want_w: f64) -> Option<(f64, f64)> {
+        let site = want_w.min(self.room_w());
+        if !(site > 0.0 && site.is_finite()) {
+            return None;
+        }
+        let price = self.mean_price(self.used_w, self.used_w + site);
+        self.used_w += site;
+        Some((price, site))
+    }
+
+    /// Gives a site back.
+    fn release(&mut self, site_w: f64) {
+        self.used_w = (self.used_w - site_w).max(0.0);
+    }
+}
+
+/// A finite power region's state (see [`Population::power_regions`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PowerRegionState {
+    /// Its group's index.
+    pub group: usize,
+    /// Power of all its tiers at the meter, W.
+    pub capacity_w: f64,
+    /// Power of its agents' sites, W (at most `capacity_w`).
+    pub sites_w: f64,
+    /// Power at the meter of its machines, installed and on order, W (at
+    /// most `sites_w`).
+    pub load_w: f64,
+    /// The largest amount by which an agent's load exceeds its site, W
+    /// (≤ 0 when every agent is within its site).
+    pub max_site_overrun_w: f64,
+    /// Price of the next W, USD/kWh (`None` when full).
+    pub marginal_price_usd_per_kwh: Option<f64>,
+}
+
+/// A candidate entrant of a review: its group, power price, and (in a
+/// finite power region) the size of the site it holds while it bids, W
+/// (infinite elsewhere).
+#[derive(Debug, Clone, Copy)]
+struct Entrant {
+    group: u32,
+    usd_per_kwh: f64,
+    site_w: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -231,6 +358,14 @@ pub struct Population {
     agent_k: Vec<f64>,
     agent_cash: Vec<f64>,
     agent_last_holding: Vec<u32>,
+    /// Power of the agent's site at the meter, W (infinite outside finite
+    /// power regions).
+    agent_site_w: Vec<f64>,
+    /// Power at the meter of its machines, installed and on order, W.
+    agent_load_w: Vec<f64>,
+    /// Per group: its finite power region, if its electricity is a supply
+    /// curve.
+    regions: Vec<Option<Region>>,
     group_sorted: Vec<Vec<u32>>,
 
     h_agent: Vec<u32>,
@@ -267,7 +402,7 @@ pub struct Population {
     /// Bids of a clearing review, and the candidate entrants' (group,
     /// power price); kept between reviews so reviews do not allocate.
     bids: Vec<Bid>,
-    entrants: Vec<(u32, f64)>,
+    entrants: Vec<Entrant>,
 
     start_day: f64,
     next_review_day: f64,
@@ -308,8 +443,9 @@ impl Population {
         let catalogue = cfg.build_catalogue()?;
         check_start(start)?;
         let mut pop = Population::without_agents(cfg, start, catalogue);
-        pop.draw_initial_agents(cfg, rng);
+        pop.draw_initial_agents(cfg, start, rng)?;
         pop.seed_initial_fleet(cfg, start)?;
+        pop.take_initial_sites(cfg)?;
         pop.rebuild_dirty_lists();
         Ok(pop)
     }
@@ -379,6 +515,18 @@ impl Population {
             agent_k: Vec::with_capacity(n_agents),
             agent_cash: Vec::with_capacity(n_agents),
             agent_last_holding: Vec::with_capacity(n_agents),
+            agent_site_w: Vec::with_capacity(n_agents),
+            agent_load_w: Vec::with_capacity(n_agents),
+            regions: cfg
+                .groups
+                .iter()
+                .map(|g| match &g.electricity {
+                    ElectricityPrice::SupplyCurve { tiers } => {
+                        Some(Region::new(tiers, g.price_factor()))
+                    }
+                    _ => None,
+                })
+                .collect(),
             group_sorted: vec![Vec::new(); n_grp],
             h_agent: Vec::new(),
             h_gen: Vec::new(),
@@ -431,14 +579,72 @@ impl Population {
 
     /// Draws the initial agents, group by group in configuration order,
     /// each with its electricity price and the group's starting capital.
-    /// These are the only random draws of [`Population::new`].
-    fn draw_initial_agents<R: rand::Rng + ?Sized>(&mut self, cfg: &MinersConfig, rng: &mut R) {
-        for (k, g) in cfg.groups.iter().enumerate() {
-            for _ in 0..g.agents {
-                let p = g.electricity.draw(rng) * self.groups[k].price_factor;
-                self.push_agent(k, p, self.groups[k].capital);
+    /// These are the only random draws of [`Population::new`]. In a finite
+    /// power region nothing is drawn: agent `i` of `n` pays the price of
+    /// the curve over the `i`-th of `n` equal parts of the
+    /// group's estimated initial load (its share of the start hashrate at
+    /// the vintage mix's mean efficiency and the group's PUE).
+    fn draw_initial_agents<R: rand::Rng + ?Sized>(
+        &mut self,
+        cfg: &MinersConfig,
+        start: &MarketView,
+        rng: &mut R,
+    ) -> Result<(), MinersError> {
+        let mut per_agent_w = vec![0.0; cfg.groups.len()];
+        if self.regions.iter().any(Option::is_some) {
+            let mix = self.initial_vintage_mix(cfg, start)?;
+            let w_sum: f64 = mix.iter().map(|x| x.1).sum();
+            let j_mean = mix.iter().map(|&(g, w)| self.gen_j[g] * w).sum::<f64>() / w_sum;
+            let target_th = initial_target_th(cfg, start);
+            for (k, g) in cfg.groups.iter().enumerate() {
+                let grp = &self.groups[k];
+                per_agent_w[k] =
+                    grp.share * target_th / grp.availability.max(1e-9) / g.agents.max(1) as f64
+                        * j_mean
+                        * grp.pue;
             }
         }
+        for (k, g) in cfg.groups.iter().enumerate() {
+            for i in 0..g.agents {
+                let p = match &self.regions[k] {
+                    Some(r) => {
+                        r.mean_price(i as f64 * per_agent_w[k], (i + 1) as f64 * per_agent_w[k])
+                    }
+                    None => g.electricity.draw(rng) * self.groups[k].price_factor,
+                };
+                self.push_agent(k, p, self.groups[k].capital, f64::INFINITY);
+            }
+        }
+        Ok(())
+    }
+
+    /// In each finite power region, gives every initial agent a site of
+    /// exactly its initial load, taken from the tiers in the agents' price
+    /// order; fails if the region cannot carry its initial fleet.
+    fn take_initial_sites(&mut self, cfg: &MinersConfig) -> Result<(), MinersError> {
+        for k in 0..self.groups.len() {
+            let Some(region) = self.regions[k].as_mut() else {
+                continue;
+            };
+            for &a in &self.group_sorted[k] {
+                let a = a as usize;
+                self.agent_site_w[a] = self.agent_load_w[a];
+                region.used_w += self.agent_load_w[a];
+            }
+            let needed = region.used_w;
+            if needed > region.capacity_w() * (1.0 + 1e-9) {
+                return Err(MinersError::Invalid(vec![FieldError {
+                    path: format!("miners.groups[{k}].electricity.tiers"),
+                    message: format!(
+                        "must carry group '{}''s initial fleet: it needs {:.1} MW at the meter, the tiers offer {:.1} MW (add tiers, or lower the group's share or the start hashrate)",
+                        cfg.groups[k].name,
+                        needed / 1e6,
+                        region.capacity_w() / 1e6
+                    ),
+                }]));
+            }
+        }
+        Ok(())
     }
 
     /// Gives the initial agents their machines (see [`Population::new`]):
@@ -567,7 +773,9 @@ impl Population {
             let rel = self.catalogue.generations()[g].release.days() as f64;
             let delivered = rel + 0.5 * (start_days - rel);
             let paid = self.price_model.price_usd_per_th(&self.catalogue, g, h0);
-            self.add_holding(a, g, per_agent * w / w_sum, paid, delivered);
+            let th = per_agent * w / w_sum;
+            self.add_holding(a, g, th, paid, delivered);
+            self.agent_load_w[a] += self.meter_w(a, g, th);
         }
     }
 
@@ -580,7 +788,7 @@ impl Population {
         }
     }
 
-    fn push_agent(&mut self, group: usize, usd_per_kwh: f64, cash: f64) -> usize {
+    fn push_agent(&mut self, group: usize, usd_per_kwh: f64, cash: f64, site_w: f64) -> usize {
         let id = self.agent_group.len();
         let k = self.groups[group].cost_factor(usd_per_kwh);
         self.agent_group.push(group as u32);
@@ -588,11 +796,28 @@ impl Population {
         self.agent_k.push(k);
         self.agent_cash.push(cash);
         self.agent_last_holding.push(NONE);
+        self.agent_site_w.push(site_w);
+        self.agent_load_w.push(0.0);
         let ks = &self.agent_k;
         let sorted = &mut self.group_sorted[group];
         let pos = sorted.partition_point(|&b| ks[b as usize] < k);
         sorted.insert(pos, id as u32);
         id
+    }
+
+    /// Power at the meter of `th` TH/s of generation `gen` run by agent `a`, W.
+    fn meter_w(&self, a: usize, gen: usize, th: f64) -> f64 {
+        th * self.gen_j[gen] * self.groups[self.agent_group[a] as usize].pue
+    }
+
+    /// TH/s of generation `gen` that agent `a`'s site has room for
+    /// (infinite outside finite power regions).
+    fn site_room_th(&self, a: usize, gen: usize) -> f64 {
+        let site = self.agent_site_w[a];
+        if site.is_infinite() {
+            return f64::INFINITY;
+        }
+        ((site - self.agent_load_w[a]) / self.meter_w(a, gen, 1.0)).max(0.0)
     }
 
     fn list_index(&self, gen: usize, group: usize) -> usize {
@@ -875,6 +1100,12 @@ impl Population {
             }
         }
         out.fleet_j_per_th = if op_eff > 0.0 { asic_w / op_eff } else { 0.0 };
+        out.marginal_power_price_usd_per_kwh = self
+            .regions
+            .iter()
+            .flatten()
+            .filter_map(Region::marginal_price)
+            .reduce(f64::min);
         out
     }
 
@@ -940,6 +1171,10 @@ impl Population {
                         life,
                     );
                     self.h_alive[i] = false;
+                    let a = self.h_agent[i] as usize;
+                    self.agent_load_w[a] = (self.agent_load_w[a]
+                        - self.h_th[i] * self.gen_j[g] * self.groups[k].pue)
+                        .max(0.0);
                     self.installed_th_group[k] -= self.h_th[i];
                     self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
                     self.free_holdings.push(id);
@@ -1002,6 +1237,35 @@ impl Population {
         observed_growth_per_year(&self.difficulty_history, now, difficulty, window_days)
     }
 
+    /// The finite power regions' state, one per group with a supply curve
+    /// (not for the step loop: it sums over the agents).
+    pub fn power_regions(&self) -> Vec<PowerRegionState> {
+        let mut load = vec![0.0; self.groups.len()];
+        for (a, &k) in self.agent_group.iter().enumerate() {
+            load[k as usize] += self.agent_load_w[a];
+        }
+        self.regions
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| {
+                r.as_ref().map(|r| PowerRegionState {
+                    group: k,
+                    capacity_w: r.capacity_w(),
+                    sites_w: r.used_w,
+                    load_w: load[k],
+                    max_site_overrun_w: self
+                        .agent_group
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &g)| g as usize == k)
+                        .map(|(a, _)| self.agent_load_w[a] - self.agent_site_w[a])
+                        .fold(f64::NEG_INFINITY, f64::max),
+                    marginal_price_usd_per_kwh: r.marginal_price(),
+                })
+            })
+            .collect()
+    }
+
     /// TH/s ordered and not yet delivered.
     fn pending_th(&self) -> f64 {
         self.orders.iter().map(|o| o.th).sum()
@@ -1048,8 +1312,14 @@ impl Population {
         )
     }
 
-    /// Draws one candidate entrant: its group and power price.
-    fn draw_entrant<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> (usize, f64) {
+    /// Draws one candidate entrant: its group and power price. In a
+    /// finite power region it takes a site of up to the power of machines
+    /// drawing `j_th` W (J/TH × TH/s, at the region's PUE) from where the
+    /// curve stands, and pays its mean price there; `None` if the region
+    /// is full.
+    /// Give the site back with [`Population::release_site`] unless the
+    /// entrant becomes an agent.
+    fn draw_entrant<R: rand::Rng + ?Sized>(&mut self, rng: &mut R, j_th: f64) -> Option<Entrant> {
         use rand::RngExt;
         let u: f64 = rng.random();
         let k = self
@@ -1058,7 +1328,31 @@ impl Population {
             .position(|&c| u < c)
             .unwrap_or(self.groups.len() - 1);
         let grp = &self.groups[k];
-        (k, grp.electricity.draw(rng) * grp.price_factor)
+        match self.regions[k].as_mut() {
+            None => Some(Entrant {
+                group: k as u32,
+                usd_per_kwh: grp.electricity.draw(rng) * grp.price_factor,
+                site_w: f64::INFINITY,
+            }),
+            Some(region) => {
+                let (usd_per_kwh, site_w) = region.take_site(j_th * grp.pue)?;
+                Some(Entrant {
+                    group: k as u32,
+                    usd_per_kwh,
+                    site_w,
+                })
+            }
+        }
+    }
+
+    /// Gives a candidate entrant's site back to its region (nothing
+    /// outside finite power regions, or for a site already given back).
+    fn release_site(&mut self, e: &Entrant) {
+        if e.site_w.is_finite() && e.site_w > 0.0 {
+            if let Some(r) = self.regions[e.group as usize].as_mut() {
+                r.release(e.site_w);
+            }
+        }
     }
 
     /// The clearing market's review: every agent whose value of a new
@@ -1102,11 +1396,11 @@ impl Population {
                     break;
                 }
                 let cash = self.agent_cash[a as usize];
-                if cash > 0.0 {
+                let room = self.site_room_th(a as usize, g);
+                if cash > 0.0 && room > 0.0 {
                     bids.push(Bid {
-                        bidder: a,
-                        value_usd_per_th: value,
-                        budget_usd: cash,
+                        max_th: room,
+                        ..Bid::uncapped(a, value, cash)
                     });
                 }
             }
@@ -1119,20 +1413,38 @@ impl Population {
                 && capital < needed
                 && rejections < ENTRY_REJECTIONS
             {
-                let (k, p) = self.draw_entrant(rng);
-                let kk = self.groups[k].cost_factor(p);
-                let value = self.curves[k].map_or(f64::NEG_INFINITY, |c| c.value_per_th(kk));
-                if value > reserve {
-                    bids.push(Bid {
-                        bidder: ENTRANT_BIDDER + entrants.len() as u32,
-                        value_usd_per_th: value,
-                        budget_usd: self.entry_capital,
-                    });
-                    entrants.push((k as u32, p));
-                    capital += self.entry_capital;
-                    rejections = 0;
-                } else {
-                    rejections += 1;
+                // At a price of at least the reserve, its capital buys at
+                // most capital / reserve TH/s: the site it asks for.
+                let e = self.draw_entrant(rng, self.entry_capital / reserve * j);
+                let value = e.map_or(f64::NEG_INFINITY, |e| {
+                    let kk = self.groups[e.group as usize].cost_factor(e.usd_per_kwh);
+                    self.curves[e.group as usize].map_or(f64::NEG_INFINITY, |c| c.value_per_th(kk))
+                });
+                match e {
+                    Some(e) if value > reserve => {
+                        let max_th = if e.site_w.is_finite() {
+                            e.site_w / (j * self.groups[e.group as usize].pue)
+                        } else {
+                            f64::INFINITY
+                        };
+                        bids.push(Bid {
+                            max_th,
+                            ..Bid::uncapped(
+                                ENTRANT_BIDDER + entrants.len() as u32,
+                                value,
+                                self.entry_capital,
+                            )
+                        });
+                        entrants.push(e);
+                        capital += self.entry_capital;
+                        rejections = 0;
+                    }
+                    _ => {
+                        if let Some(e) = e {
+                            self.release_site(&e);
+                        }
+                        rejections += 1;
+                    }
                 }
             }
         }
@@ -1144,12 +1456,24 @@ impl Population {
                 continue;
             }
             let agent = if bid.bidder >= ENTRANT_BIDDER {
-                let (k, p) = entrants[(bid.bidder - ENTRANT_BIDDER) as usize];
-                self.push_agent(k as usize, p, self.entry_capital)
+                let slot = (bid.bidder - ENTRANT_BIDDER) as usize;
+                let e = entrants[slot];
+                // Bought: the site stays taken.
+                entrants[slot].site_w = 0.0;
+                self.push_agent(
+                    e.group as usize,
+                    e.usd_per_kwh,
+                    self.entry_capital,
+                    e.site_w,
+                )
             } else {
                 bid.bidder as usize
             };
             self.order_th(agent, g, th, c.price_usd_per_th, now);
+        }
+        // Turned-away entrants give their sites back.
+        for e in &entrants {
+            self.release_site(e);
         }
         let margin = (c.price_usd_per_th - reserve) * c.quantity_th;
         self.margin_step += margin;
@@ -1245,6 +1569,7 @@ impl Population {
             let Some(k) = best else { break };
             let a = self.group_sorted[k][self.head[k]] as usize;
             let units = ((self.agent_cash[a] / unit_price)
+                .min(self.site_room_th(a, g) / unit_th)
                 .floor()
                 .min(u64::MAX as f64 / 2.0) as u64)
                 .min(cap_units);
@@ -1264,19 +1589,31 @@ impl Population {
             && cap_units > 0
             && rejections < ENTRY_REJECTIONS
         {
-            let (k, p) = self.draw_entrant(rng);
-            let kk = self.groups[k].cost_factor(p);
+            let want_th = (self.entry_capital / unit_price).floor() * unit_th;
+            let Some(e) = self.draw_entrant(rng, want_th * self.gen_j[g]) else {
+                rejections += 1;
+                continue;
+            };
+            let k = e.group as usize;
+            let kk = self.groups[k].cost_factor(e.usd_per_kwh);
             let npv = self.curves[k].map_or(f64::NEG_INFINITY, |c| c.npv_per_th(kk));
+            let site_units = if e.site_w.is_finite() {
+                e.site_w / (self.gen_j[g] * self.groups[k].pue) / unit_th * (1.0 + 1e-12)
+            } else {
+                f64::INFINITY
+            };
             let units = ((self.entry_capital / unit_price)
+                .min(site_units)
                 .floor()
                 .min(u64::MAX as f64 / 2.0) as u64)
                 .min(cap_units);
             if npv > 0.0 && units >= 1 {
-                let a = self.push_agent(k, p, self.entry_capital);
+                let a = self.push_agent(k, e.usd_per_kwh, self.entry_capital, e.site_w);
                 self.place_order(a, g, units, unit_th, price, now);
                 cap_units -= units;
                 rejections = 0;
             } else {
+                self.release_site(&e);
                 rejections += 1;
             }
         }
@@ -1304,6 +1641,7 @@ impl Population {
     fn order_th(&mut self, agent: usize, gen: usize, th: f64, price: f64, now: f64) {
         let cost = th * price;
         self.agent_cash[agent] = (self.agent_cash[agent] - cost).max(0.0);
+        self.agent_load_w[agent] += self.meter_w(agent, gen, th);
         self.capex_step += cost;
         self.pending_cost_group[self.agent_group[agent] as usize] += cost;
         self.orders.push_back(Order {

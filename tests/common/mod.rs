@@ -18,6 +18,7 @@ pub const NULLABLE: &[&str] = &[
     "ratio_economic",
     "attack_hour_share_of_market_cap",
     "manufacturer_margin_usd",
+    "marginal_power_price_usd_per_kwh",
     "equilibrium_ratio_energy",
     "equilibrium_ratio_energy_capex",
     "equilibrium_ratio_total",
@@ -52,6 +53,7 @@ pub fn assert_finite_run(r: &RunResult) {
             rec.ratio_economic,
             rec.attack_hour_share_of_market_cap,
             rec.manufacturer_margin_usd,
+            rec.marginal_power_price_usd_per_kwh,
         ]
         .into_iter()
         .flatten()
