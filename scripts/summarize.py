@@ -16,6 +16,7 @@ DEFAULT = [
     "equilibrium_ratio_energy",
     "equilibrium_ratio_energy_capex",
     "equilibrium_ratio_total",
+    "equilibrium_ratio_economic",
     "equilibrium_hashrate_eh_s",
     "equilibrium_energy_twh_per_year",
     "equilibrium_world_electricity_share",

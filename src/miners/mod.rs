@@ -687,6 +687,11 @@ pub struct CapacityGrowthConfig {
     /// Days from the decision to build to the first output (foundry lead
     /// time), in [0, 3650].
     pub build_lag_days: f64,
+    /// Share of the output lost per year (foundry capacity that goes to
+    /// other customers when it is not renewed), continuously compounded,
+    /// in [0, 10]. Default 0: output never shrinks.
+    #[serde(default)]
+    pub decay_per_year: f64,
 }
 fn default_lag() -> f64 {
     60.0
@@ -789,6 +794,7 @@ impl MinersConfig {
                         1e15,
                     );
                     v.in_closed(&join(&gp, "build_lag_days"), g.build_lag_days, 0.0, 3650.0);
+                    v.in_closed(&join(&gp, "decay_per_year"), g.decay_per_year, 0.0, 10.0);
                 }
                 let hp = join(path, "hardware_market");
                 v.in_open_closed(

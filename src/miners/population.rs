@@ -1502,8 +1502,12 @@ impl Population {
     }
 
     /// Spends the reinvested share of a review's `margin` on new output,
-    /// which starts after the build lag.
+    /// which starts after the build lag; the output in use decays at
+    /// `decay_per_year` over the review interval.
     fn build_capacity(&mut self, margin: f64, g: &CapacityGrowthConfig, now: f64) {
+        if g.decay_per_year > 0.0 {
+            self.capacity_w_per_day *= (-g.decay_per_year * self.review_days / DAYS_PER_YEAR).exp();
+        }
         let mw_per_month = g.reinvested_margin_share * margin.max(0.0) / g.usd_per_mw_per_month;
         if mw_per_month > 0.0 && mw_per_month.is_finite() {
             let w_per_day = mw_per_month * 1e6 / DAYS_PER_MONTH;
