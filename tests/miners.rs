@@ -982,3 +982,31 @@ fn supply_curve_tiers_are_validated_with_their_paths() {
         assert!(m.contains(want), "{m}");
     }
 }
+
+#[test]
+fn unrenewed_output_decays_at_its_rate() {
+    // Nothing reinvested (share 0) and decay 1.0 a year: after each weekly
+    // review the output is multiplied by exp(−7 / 365.2425) (the model's
+    // year), so after n reviews it is 200 × exp(−7n / 365.2425) MW a month
+    // (to 1e-9), about 200 / e after a year.
+    let market = "{ model = \"clearing\", capacity_mw_per_month = 200, manufacturing_cost_usd_per_watt = 1.0, capacity_growth = { reinvested_margin_share = 0.0, usd_per_mw_per_month = 1e8, build_lag_days = 0, decay_per_year = 1.0 } }";
+    let c = cfg(&zero_rent_with_market(Some(market), 0.0));
+    let d = Date::from_ymd(2021, 1, 1).unwrap();
+    let (price, subsidy) = (30_000.0, 6.25);
+    let diff = 1e20 * 600.0 / TWO_POW_32;
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut pop =
+        Population::new(&c, &start_view(d, diff, price, subsidy, 660_000), &mut rng).unwrap();
+    let mut e = Engine::new(d, diff, 660_000);
+    for day in 0..400u64 {
+        let (o, _) = e.day(&mut pop, &mut rng, price, subsidy, 0.0);
+        // Reviews on days 0, 7, 14, ...: n + 1 of them by day `day`.
+        let reviews = (day / 7 + 1) as f64;
+        let want = 200.0 * (-reviews * 7.0 / 365.2425f64).exp();
+        let got = o.manufacturing_capacity_mw_per_month;
+        assert!(
+            (got - want).abs() <= 1e-9 * want,
+            "day {day}: {got} MW a month, want {want}"
+        );
+    }
+}

@@ -73,7 +73,7 @@ const ENTRY_REJECTIONS: u32 = 32;
 /// Bidder ids at or above this are candidate entrants (their slot is the
 /// id minus this), below it agents.
 const ENTRANT_BIDDER: u32 = 1 << 31;
-/// Days in a month (a twelfth of a year of 365.25 days).
+/// Days in a month (a twelfth of the model year, `DAYS_PER_YEAR` = 365.2425 days).
 const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
 
 /// The market for new machines, at run time.
