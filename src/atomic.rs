@@ -85,6 +85,46 @@ pub fn write_atomic_path<E>(
     result
 }
 
+/// The target name and process id of one of this module's temporary file
+/// names: `.steps.csv.tmp-1234` ([`temp_path`]) gives `("steps.csv",
+/// 1234)`, `.energy.tmp-1234-5.png` ([`temp_path_keeping_extension`])
+/// gives `("energy.png", 1234)`. `None` for any other name.
+pub fn parse_temp_name(name: &str) -> Option<(String, u32)> {
+    let rest = name.strip_prefix('.')?;
+    let at = rest.rfind(".tmp-")?;
+    let (target, tail) = (&rest[..at], &rest[at + ".tmp-".len()..]);
+    if target.is_empty() {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // `PID` alone, or `PID-N.EXT` / `PID-N` (a target without extension).
+    match tail.split_once('-') {
+        None if digits(tail) => Some((target.to_string(), tail.parse().ok()?)),
+        Some((pid, n_ext)) if digits(pid) => {
+            let (n, ext) = match n_ext.split_once('.') {
+                Some((n, ext)) if !ext.is_empty() => (n, Some(ext)),
+                _ => (n_ext, None),
+            };
+            if !digits(n) {
+                return None;
+            }
+            let target = match ext {
+                Some(ext) => format!("{target}.{ext}"),
+                None => target.to_string(),
+            };
+            Some((target, pid.parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Whether process `pid` is running on this machine (Linux: it has a
+/// `/proc` entry; elsewhere every other process counts as gone).
+pub fn process_alive(pid: u32) -> bool {
+    pid == std::process::id()
+        || (cfg!(target_os = "linux") && Path::new("/proc").join(pid.to_string()).exists())
+}
+
 /// Writes bytes atomically.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
@@ -142,6 +182,34 @@ mod tests {
             p,
             temp_path_keeping_extension(Path::new("/a/b/hashrate.png"))
         );
+    }
+
+    #[test]
+    fn temp_names_parse_back_to_their_target() {
+        let pid = std::process::id();
+        for target in ["steps.csv", "partial-0-of-4.json", "energy.png", "noext"] {
+            let p = Path::new("/x").join(target);
+            for tmp in [temp_path(&p), temp_path_keeping_extension(&p)] {
+                let name = tmp.file_name().unwrap().to_string_lossy().into_owned();
+                assert_eq!(
+                    parse_temp_name(&name),
+                    Some((target.to_string(), pid)),
+                    "{name}"
+                );
+            }
+        }
+        for other in [
+            "steps.csv",
+            ".steps.csv",
+            ".tmp-12",
+            ".a.tmp-",
+            ".a.tmp-x",
+            ".a.tmp-1-x.png",
+            ".a.tmp-12a",
+        ] {
+            assert_eq!(parse_temp_name(other), None, "{other}");
+        }
+        assert!(process_alive(pid));
     }
 
     #[test]

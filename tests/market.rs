@@ -360,17 +360,17 @@ fn loader_errors_name_file_line_and_problem() {
         (
             "prices.csv",
             "time,PriceUSD\n2020-01-01,1\n2020-01-02,abc\n",
-            "line 3: value \"abc\" in column PriceUSD is not a number",
+            "line 3: the value in column PriceUSD is not a number",
         ),
         (
             "negative.csv",
             "time,PriceUSD\n2020-01-01,-5\n",
-            "line 2: value \"-5\" in column PriceUSD is negative",
+            "line 2: the value in column PriceUSD is negative",
         ),
         (
             "nan.csv",
             "time,PriceUSD\n2020-01-01,NaN\n",
-            "line 2: value \"NaN\" in column PriceUSD is not finite",
+            "line 2: the value in column PriceUSD is not finite (NaN or infinite)",
         ),
         (
             "order.csv",
@@ -385,7 +385,7 @@ fn loader_errors_name_file_line_and_problem() {
         (
             "date.csv",
             "time,PriceUSD\n2020-02-30,1\n",
-            "line 2: date \"2020-02-30\" in column time is not a valid date (no such day; expected YYYY-MM-DD)",
+            "line 2: the date in column time is not a valid date (no such day; expected YYYY-MM-DD)",
         ),
         (
             "hole.csv",

@@ -17,5 +17,6 @@ mod market;
 mod miners;
 mod properties;
 mod report;
+mod robust;
 mod scenario_errors;
 mod shipped_scenarios;

@@ -109,8 +109,9 @@ impl Axis {
     }
 
     /// An axis covering every value this scale accepts, widened by
-    /// `pad_frac` of the span on each side (of the log span on log axes).
-    /// With `snap_zero`, a linear range whose data are all ≥ 0 starts at 0
+    /// `pad_frac` of the span on each side (of the log span on log axes);
+    /// a degenerate range (one value, or a constant series with rounding
+    /// noise) gets [`pad_degenerate`]'s padding instead. With `snap_zero`, a linear range whose data are all ≥ 0 starts at 0
     /// when padding would cross zero or the minimum is below a quarter of the
     /// maximum (and the mirror image for all-negative data).
     /// `None` when no value is acceptable.
@@ -130,30 +131,22 @@ impl Axis {
             return None;
         }
         let (lo, hi) = match scale {
+            _ if degenerate(min, max) => pad_degenerate(scale, min, max),
             Scale::Linear => {
-                if min == max {
-                    let d = if min == 0.0 { 1.0 } else { min.abs() * 0.1 };
-                    (min - d, max + d)
-                } else {
-                    let span = max - min;
-                    let mut lo = min - pad_frac * span;
-                    let mut hi = max + pad_frac * span;
-                    if snap_zero && min >= 0.0 && (lo < 0.0 || min < 0.25 * max) {
-                        lo = 0.0;
-                    }
-                    if snap_zero && max <= 0.0 && (hi > 0.0 || max > 0.25 * min) {
-                        hi = 0.0;
-                    }
-                    (lo, hi)
+                let span = max - min;
+                let mut lo = min - pad_frac * span;
+                let mut hi = max + pad_frac * span;
+                if snap_zero && min >= 0.0 && (lo < 0.0 || min < 0.25 * max) {
+                    lo = 0.0;
                 }
+                if snap_zero && max <= 0.0 && (hi > 0.0 || max > 0.25 * min) {
+                    hi = 0.0;
+                }
+                (lo, hi)
             }
             Scale::Log10 => {
-                if min == max {
-                    (min / 2.0, max * 2.0)
-                } else {
-                    let f = 10f64.powf(pad_frac * (max / min).log10());
-                    (min / f, max * f)
-                }
+                let f = 10f64.powf(pad_frac * (max / min).log10());
+                (min / f, max * f)
             }
         };
         Some(Axis::new(scale, lo, hi, target_ticks))
@@ -258,16 +251,48 @@ impl ValueFormatter<f64> for Axis {
     }
 }
 
-/// Replaces unusable bounds by a sane range for the scale.
+/// Replaces unusable bounds by a sane range for the scale, and a
+/// degenerate range (see [`degenerate`]) by a padded one.
 fn sanitize_bounds(scale: Scale, lo: f64, hi: f64) -> (f64, f64) {
     let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
     let usable = scale.accepts(lo) && scale.accepts(hi) && (hi - lo).is_finite();
     match scale {
         Scale::Linear if !usable => (0.0, 1.0),
-        Scale::Linear if hi == lo => (lo - 1.0, hi + 1.0),
         Scale::Log10 if !usable => (1.0, 10.0),
-        Scale::Log10 if hi == lo => (lo / 2.0, hi * 2.0),
+        _ if degenerate(lo, hi) => pad_degenerate(scale, lo, hi),
         _ => (lo, hi),
+    }
+}
+
+/// Relative width below which a range counts as one value: no tick label
+/// could tell its ends apart, and tick positions `k × step` would need
+/// multipliers beyond 2^53, where `k + 1 == k`.
+const DEGENERATE_RELATIVE_SPAN: f64 = 1e-9;
+
+/// Whether `[lo, hi]` (finite, `lo <= hi`) is a single value for drawing
+/// purposes: equal ends, or ends closer than [`DEGENERATE_RELATIVE_SPAN`] of
+/// their magnitude (a constant series with rounding noise, one point).
+pub(crate) fn degenerate(lo: f64, hi: f64) -> bool {
+    hi - lo <= DEGENERATE_RELATIVE_SPAN * lo.abs().max(hi.abs())
+}
+
+/// The padded range around a degenerate `[lo, hi]`: ±10 % of the value
+/// on a linear scale (±1 around zero), a factor of 2 each way on a log
+/// scale. Always finite with `lo < hi` (and `lo > 0` on a log scale).
+pub(crate) fn pad_degenerate(scale: Scale, lo: f64, hi: f64) -> (f64, f64) {
+    let mid = lo + (hi - lo) / 2.0;
+    match scale {
+        Scale::Linear => {
+            let a = mid.abs();
+            // Tiny magnitudes pad by 1 like zero; huge ones stay finite.
+            let d = if a < 1e-300 { 1.0 } else { a * 0.1 };
+            // Near ±f64::MAX the outer end stays at the largest float.
+            ((mid - d).max(-f64::MAX), (mid + d).min(f64::MAX))
+        }
+        Scale::Log10 => {
+            let m = mid.clamp(f64::MIN_POSITIVE * 4.0, f64::MAX / 4.0);
+            (m / 2.0, m * 2.0)
+        }
     }
 }
 
@@ -305,13 +330,15 @@ fn linear_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
     }
     let k0 = (lo / step - 1e-9).ceil();
     let k1 = (hi / step + 1e-9).floor();
-    let mut ticks = Vec::new();
-    if k0.is_finite() && k1.is_finite() && k1 - k0 < MAX_TICKS as f64 {
-        let mut k = k0;
-        while k <= k1 {
-            let v = k * step;
-            ticks.push(if v == 0.0 { 0.0 } else { v });
-            k += 1.0;
+    let mut ticks: Vec<f64> = Vec::new();
+    if k0.is_finite() && k1.is_finite() && k1 >= k0 && k1 - k0 < MAX_TICKS as f64 {
+        // Counted by an integer: `k += 1.0` would stand still beyond 2^53.
+        for i in 0..=(k1 - k0) as usize {
+            let v = (k0 + i as f64) * step;
+            let v = if v == 0.0 { 0.0 } else { v };
+            if ticks.last().is_none_or(|&last| v > last) {
+                ticks.push(v);
+            }
         }
     }
     (ticks, step)
@@ -572,6 +599,73 @@ mod tests {
         assert_eq!(format_significant(2e14), "2e14");
         assert_eq!(format_significant(0.8123456), "0.812");
         assert_eq!(format_significant(1.5e-5), "1.5e-5");
+    }
+
+    /// Ends a few ULPs apart (a constant series with rounding noise): the
+    /// tick loop used to stand still at `k` beyond 2^53 and grow without
+    /// bound; now the range is padded like a single value.
+    #[test]
+    fn ranges_a_few_ulps_wide_are_padded_like_one_value() {
+        for v in [5400.0f64, 1.48e14, 1e17, 3e300, 1e-300, -7.5] {
+            let up = v.next_up().next_up();
+            for scale in [Scale::Linear, Scale::Log10] {
+                if !scale.accepts(v) {
+                    continue;
+                }
+                let a = Axis::new(scale, v, up, 6);
+                assert!(
+                    a.lo() < v && a.hi() > up,
+                    "{scale:?} {v}: {}..{}",
+                    a.lo(),
+                    a.hi()
+                );
+                assert!(!a.ticks().is_empty() && a.ticks().len() <= MAX_TICKS);
+                let f = Axis::fit(scale, [v, up, v], 0.05, true, 6).unwrap();
+                assert_eq!(
+                    (f.lo(), f.hi()),
+                    pad_degenerate(scale, v, up),
+                    "{scale:?} {v}"
+                );
+                assert!(!f.ticks().is_empty() && f.ticks().len() <= MAX_TICKS);
+            }
+        }
+    }
+
+    #[test]
+    fn one_value_gets_a_padded_range() {
+        // Zero: ±1 on a linear axis.
+        let z = Axis::fit(Scale::Linear, [0.0], 0.05, true, 6).unwrap();
+        assert_eq!((z.lo(), z.hi()), (-1.0, 1.0));
+        // A constant: ±10 % (linear), a factor of 2 (log).
+        let c = Axis::fit(Scale::Linear, [50.0; 4], 0.05, true, 6).unwrap();
+        assert_eq!((c.lo(), c.hi()), (45.0, 55.0));
+        assert!(c.ticks().contains(&50.0), "{:?}", c.ticks());
+        let l = Axis::fit(Scale::Log10, [50.0], 0.05, true, 6).unwrap();
+        assert_eq!((l.lo(), l.hi()), (25.0, 100.0));
+        assert!(!l.ticks().is_empty());
+        // Equal bounds given directly, huge and tiny magnitudes.
+        for v in [1e17, f64::MAX, -f64::MAX, 1e-310, -3.0] {
+            let a = Axis::new(Scale::Linear, v, v, 6);
+            assert!(
+                a.lo() < a.hi() && a.lo().is_finite() && a.hi().is_finite(),
+                "{v}"
+            );
+            assert!(a.ticks().len() <= MAX_TICKS);
+        }
+        let m = Axis::new(Scale::Log10, f64::MAX, f64::MAX, 6);
+        assert!(m.lo() > 0.0 && m.lo() < m.hi() && m.hi().is_finite());
+    }
+
+    #[test]
+    fn tick_loop_is_bounded_for_far_off_ranges() {
+        // A narrow range far from zero, just wider than degenerate: the
+        // multipliers are near 1e9, ticks stay distinct and few.
+        let (t, step) = linear_ticks(1e17, 1e17 + 1e9, 6);
+        assert!(!t.is_empty() && t.len() <= 7, "{t:?} {step}");
+        assert!(t.windows(2).all(|w| w[1] > w[0]));
+        // Beyond 2^53 multipliers (called directly, bypassing the padding).
+        let (t, _) = linear_ticks(1e17, 1e17f64.next_up(), 6);
+        assert!(t.len() <= MAX_TICKS);
     }
 
     proptest::proptest! {

@@ -22,7 +22,8 @@ const BAR_ALPHA: f64 = 0.75;
 
 /// Equal-width bins over the finite values: `(lower edge, upper edge,
 /// count)` for each bin; empty when no value is finite. A single distinct
-/// value gets a bin of width 10 % of its magnitude (1 for zero).
+/// value (or values a few rounding errors apart) gets a range of 10 % of
+/// its magnitude (1 for zero).
 pub(crate) fn bin_values(values: &[f64], bins: usize) -> Vec<(f64, f64, usize)> {
     let bins = if bins == 0 {
         DEFAULT_BINS
@@ -37,7 +38,7 @@ pub(crate) fn bin_values(values: &[f64], bins: usize) -> Vec<(f64, f64, usize)> 
     if min > max {
         return Vec::new();
     }
-    let (lo, hi) = if min == max || !(max - min).is_finite() {
+    let (lo, hi) = if super::axis::degenerate(min, max) || !(max - min).is_finite() {
         let half = if min == 0.0 { 0.5 } else { min.abs() * 0.05 };
         (min - half, max + half)
     } else {

@@ -4,9 +4,11 @@
 //! exit codes ([`Error::exit_code`]).
 //!
 //! Exit codes: 0 ok, 2 bad input (scenario, data files, arguments,
-//! partials that do not fit together), 1 internal error (I/O while
-//! writing, a bug), 130 interrupted by Ctrl-C (finished chunks are kept;
-//! rerun with `--resume`).
+//! partials that do not fit together), 3 the outputs could not be written
+//! (permission, read-only file system, no space, the output path is a
+//! file; the folder keeps its previous complete outputs, or is not
+//! created), 1 internal error (a bug), 130 interrupted by Ctrl-C
+//! (finished chunks are kept; rerun with `--resume`).
 
 mod check;
 pub mod interrupt;
@@ -16,7 +18,7 @@ mod report;
 mod run;
 
 use clap::{Parser, Subcommand};
-use minesim::plan::{ErrorKind, PlanError};
+use minesim::plan::{report_error_is_output, ErrorKind, PlanError};
 use minesim::report::ReportError;
 use std::path::PathBuf;
 
@@ -82,10 +84,16 @@ pub enum Error {
 }
 
 impl Error {
-    /// 2 for bad input, 1 for an internal error, 130 for Ctrl-C.
+    /// 2 for bad input, 3 when the outputs cannot be written, 1 for an
+    /// internal error, 130 for Ctrl-C.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Plan(e) if e.kind() == ErrorKind::Internal => 1,
+            Error::Plan(e) => match e.kind() {
+                ErrorKind::Input => 2,
+                ErrorKind::Output => 3,
+                ErrorKind::Internal => 1,
+            },
+            Error::Report(e) if report_error_is_output(e) => 3,
             Error::Interrupted { .. } => 130,
             _ => 2,
         }
@@ -95,6 +103,7 @@ impl Error {
     pub fn message(&self) -> String {
         match self.exit_code() {
             1 => format!("internal error: {self}"),
+            3 => format!("error: cannot write the outputs: {self}"),
             130 => self.to_string(),
             _ => format!("error: {self}"),
         }

@@ -10,7 +10,6 @@ use std::path::Path;
 /// Shows a running plan on the terminal.
 pub struct TerminalProgress {
     bar: ProgressBar,
-    quiet: bool,
 }
 
 impl TerminalProgress {
@@ -25,7 +24,7 @@ impl TerminalProgress {
         } else {
             ProgressBar::hidden()
         };
-        TerminalProgress { bar, quiet }
+        TerminalProgress { bar }
     }
 }
 
@@ -47,13 +46,13 @@ impl Observer for TerminalProgress {
         );
     }
 
+    /// Printed with `--quiet` too: a `--resume` that finds nothing to
+    /// resume is worth knowing about (a wrong `--out`, say).
     fn no_checkpoint(&self, path: &Path) {
-        if !self.quiet {
-            eprintln!(
-                "no checkpoint at {}: starting from the beginning",
-                path.display()
-            );
-        }
+        eprintln!(
+            "--resume: no checkpoint at {}: starting from the beginning",
+            path.display()
+        );
     }
 
     fn runs_over(&self, stopped: bool) {

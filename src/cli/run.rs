@@ -36,7 +36,8 @@ pub struct RunArgs {
     /// combine the shards with `minesim merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
-    /// Continue an interrupted batch from its checkpoint in <out>/.partials/.
+    /// Continue an interrupted batch from its checkpoint in <out>/.partials/
+    /// (without one, a notice on stderr says so, and the batch starts from the beginning).
     #[arg(long)]
     resume: bool,
     /// Seconds between resume checkpoints (0: after every chunk of runs).

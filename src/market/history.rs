@@ -14,6 +14,11 @@
 //!   on its last day), but not between days that have values.
 //!
 //! Dates may carry a time part (`2024-01-01T00:00:00Z`); only the day is used.
+//!
+//! A file whose first line does not look like CSV column names is not read
+//! further ([`super::looks_like_column_names`]), and messages never quote a
+//! cell: they name the file, line and column, and list at most the
+//! (truncated) column names of the header.
 
 use super::{DataFiles, MarketError};
 use crate::calendar::Date;
@@ -216,6 +221,9 @@ pub fn read_daily_series(
             reason: "the file is empty (expected a header row and one row per day)".into(),
         });
     }
+    if !super::looks_like_column_names(&headers) {
+        return Err(MarketError::NotCsvHeader { file });
+    }
     let find = |name: &str| {
         headers
             .iter()
@@ -223,7 +231,7 @@ pub fn read_daily_series(
             .ok_or_else(|| MarketError::MissingColumn {
                 file: file.clone(),
                 column: name.to_string(),
-                available: headers.join(", "),
+                available: super::describe_columns(&headers),
             })
     };
     let date_idx = find(date_column)?;
@@ -254,7 +262,6 @@ pub fn read_daily_series(
             file: file.clone(),
             line,
             column: date_column.to_string(),
-            value: date_cell.to_string(),
             reason: reason.to_string(),
         })?;
         if let Some(prev) = previous {
@@ -300,14 +307,12 @@ pub fn read_daily_series(
             file: file.clone(),
             line,
             column: value_column.to_string(),
-            value: cell.to_string(),
         })?;
         if !value.is_finite() {
             return Err(MarketError::NotFinite {
                 file,
                 line,
                 column: value_column.to_string(),
-                value: cell.to_string(),
             });
         }
         if value < 0.0 {
@@ -315,7 +320,6 @@ pub fn read_daily_series(
                 file,
                 line,
                 column: value_column.to_string(),
-                value: cell.to_string(),
             });
         }
         dates.push(date);

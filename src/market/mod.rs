@@ -48,45 +48,50 @@ pub enum MarketError {
     /// The file has no header or no data rows.
     #[error("{file}: {reason}")]
     Empty { file: String, reason: String },
-    /// A column named in the scenario is not in the header.
+    /// The first line is not a CSV header of column names (fewer than two
+    /// columns, or characters no column name has, such as `:`, `=`, `$`
+    /// or control characters): the file is not read further, and the line
+    /// is not shown.
+    #[error("{file}: line 1 is not a CSV header of column names (expected at least two comma-separated names such as time,PriceUSD; the line is not shown)")]
+    NotCsvHeader { file: String },
+    /// A column named in the scenario is not in the header. `available`
+    /// is [`describe_columns`]' summary of the header.
     #[error("{file}: no column {column:?}; available columns: {available}")]
     MissingColumn {
         file: String,
         column: String,
         available: String,
     },
-    /// A date cell could not be parsed.
-    #[error("{file} line {line}: date {value:?} in column {column} is not a valid date ({reason}; expected YYYY-MM-DD)")]
+    /// A date cell could not be parsed. Messages never quote a cell of a
+    /// data file (it could be any file's contents), only its line and
+    /// column.
+    #[error("{file} line {line}: the date in column {column} is not a valid date ({reason}; expected YYYY-MM-DD)")]
     BadDate {
         file: String,
         line: u64,
         column: String,
-        value: String,
         reason: String,
     },
     /// A value cell is not a number.
-    #[error("{file} line {line}: value {value:?} in column {column} is not a number")]
+    #[error("{file} line {line}: the value in column {column} is not a number")]
     NotANumber {
         file: String,
         line: u64,
         column: String,
-        value: String,
     },
     /// A value cell is NaN or infinite.
-    #[error("{file} line {line}: value {value:?} in column {column} is not finite")]
+    #[error("{file} line {line}: the value in column {column} is not finite (NaN or infinite)")]
     NotFinite {
         file: String,
         line: u64,
         column: String,
-        value: String,
     },
     /// A value cell is negative.
-    #[error("{file} line {line}: value {value:?} in column {column} is negative")]
+    #[error("{file} line {line}: the value in column {column} is negative")]
     Negative {
         file: String,
         line: u64,
         column: String,
-        value: String,
     },
     /// A value cell is empty between rows that have values.
     #[error("{file} line {line}: column {column} is empty on {date} (only leading and trailing rows may be empty)")]
@@ -129,6 +134,52 @@ pub enum MarketError {
     /// The config failed validation (the messages name each field).
     #[error("invalid market config: {0}")]
     InvalidConfig(String),
+}
+
+/// Most column names [`describe_columns`] lists.
+pub const MAX_LISTED_COLUMNS: usize = 8;
+/// Longest column name [`describe_columns`] writes out in full (characters).
+pub const MAX_COLUMN_NAME_CHARS: usize = 40;
+
+/// Whether a header row looks like CSV column names: at least two columns,
+/// each made of letters, digits, spaces and `_ - . ( ) [ ] / % # + &`
+/// (empty names too, such as pandas' index column). Lines of other files
+/// (`/etc/passwd`, `KEY=value`, key material) fail this, so nothing of
+/// them is read or quoted.
+pub fn looks_like_column_names(headers: &[String]) -> bool {
+    headers.len() >= 2
+        && headers.iter().all(|h| {
+            h.chars().all(|c| {
+                c.is_alphanumeric()
+                    || matches!(
+                        c,
+                        ' ' | '_' | '-' | '.' | '(' | ')' | '[' | ']' | '/' | '%' | '#' | '+' | '&'
+                    )
+            })
+        })
+}
+
+/// The column names of a header for a message: the first
+/// [`MAX_LISTED_COLUMNS`], each cut to [`MAX_COLUMN_NAME_CHARS`]
+/// characters, then how many more there are. Only for headers that pass
+/// [`looks_like_column_names`].
+pub fn describe_columns(headers: &[String]) -> String {
+    let mut names: Vec<String> = headers
+        .iter()
+        .take(MAX_LISTED_COLUMNS)
+        .map(|h| {
+            if h.chars().count() > MAX_COLUMN_NAME_CHARS {
+                let cut: String = h.chars().take(MAX_COLUMN_NAME_CHARS - 3).collect();
+                format!("{cut}...")
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    if headers.len() > MAX_LISTED_COLUMNS {
+        names.push(format!("and {} more", headers.len() - MAX_LISTED_COLUMNS));
+    }
+    names.join(", ")
 }
 
 /// Where the core reads the data files a model names (replayed price and

@@ -15,10 +15,14 @@
 //! | `report.html` | everything on one self-contained page |
 //! | `points.csv` | sweeps only: one row per sweep point ([`sweep`]) |
 //!
-//! This layer writes tables only; the charts and `report.html` are drawn
-//! afterwards from these files by [`crate::report`], which never imports
-//! this module.
+//! Every cell goes through [`cells`], so no `inf` or `NaN` is written; a
+//! whole folder is written through [`folder::Staging`] (a staging folder
+//! beside it, moved in at the end). This layer writes tables only; the
+//! charts and `report.html` are drawn afterwards from these files by
+//! [`crate::report`], which never imports this module.
 
+pub mod cells;
+pub mod folder;
 pub mod sweep;
 
 use crate::atomic::write_atomic;
@@ -26,17 +30,20 @@ use crate::batch::{Bands, BatchResult, RunRow, BAND_METRICS};
 use crate::engine::RunResult;
 use crate::scenario::Scenario;
 use crate::stats::{Moments, SKETCH_RELATIVE_ACCURACY};
+use cells::{fields, float_cell, write_rows, Finite};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::io;
 use std::path::Path;
 
-/// Writes serialisable rows as a CSV file with a header, atomically.
+/// Writes serialisable rows (structs) as a CSV file with a header,
+/// atomically; undefined and non-finite values are empty cells
+/// ([`cells::Finite`]).
 pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         for r in rows {
-            csv.serialize(r).map_err(io::Error::other)?;
+            csv.serialize(Finite(r)).map_err(io::Error::other)?;
         }
         csv.flush()?;
         Ok(())
@@ -63,35 +70,13 @@ pub const QUANTILES: [(&str, f64); 5] = [
 /// Writes `runs.csv`: one row per run, the run index then every scalar of
 /// its summary; empty cells for undefined values.
 pub fn write_runs_csv(path: &Path, rows: &[RunRow]) -> io::Result<()> {
-    write_atomic(path, |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        let mut header_done = false;
-        for row in rows {
-            let Value::Object(map) =
-                serde_json::to_value(&row.summary).map_err(io::Error::other)?
-            else {
-                return Err(io::Error::other("summary is not a JSON object"));
-            };
-            if !header_done {
-                let mut header = vec!["run".to_string()];
-                header.extend(map.keys().cloned());
-                csv.write_record(&header)?;
-                header_done = true;
-            }
-            let mut rec = vec![row.run.to_string()];
-            rec.extend(map.values().map(cell));
-            csv.write_record(&rec)?;
-        }
-        csv.flush()
-    })
-}
-
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+    let lead = ["run".to_string()];
+    write_rows(
+        path,
+        &lead,
+        rows.iter()
+            .map(|row| Ok((vec![row.run.to_string()], fields(&row.summary)?))),
+    )
 }
 
 /// Writes `bands.csv`: per step and metric, count, mean, sd and quantiles
@@ -108,22 +93,17 @@ pub fn write_bands_csv(path: &Path, bands: &Bands) -> io::Result<()> {
                 let mut rec = vec![
                     s.to_string(),
                     bands.dates[s].clone(),
-                    bands.time_years[s].to_string(),
+                    float_cell(bands.time_years[s]),
                     metric.name.to_string(),
                     c.moments.n.to_string(),
                 ];
                 if c.moments.n == 0 {
                     rec.extend(std::iter::repeat_n(String::new(), 2 + QUANTILES.len()));
                 } else {
-                    rec.push(c.moments.mean().to_string());
-                    rec.push(c.moments.sd().to_string());
+                    rec.push(float_cell(c.moments.mean()));
+                    rec.push(float_cell(c.moments.sd()));
                     for (_, q) in QUANTILES {
-                        rec.push(
-                            c.sketch
-                                .quantile(q)
-                                .map(|v| v.to_string())
-                                .unwrap_or_default(),
-                        );
+                        rec.push(c.sketch.quantile(q).map(float_cell).unwrap_or_default());
                     }
                 }
                 csv.write_record(&rec)?;
@@ -230,7 +210,7 @@ pub fn write_fleet_csv(path: &Path, run: &RunResult) -> io::Result<()> {
                 .hashrate_by_generation
                 .get(s * g..(s + 1) * g)
                 .unwrap_or(&[]);
-            row.extend(values.iter().map(|h| (h / 1e18).to_string()));
+            row.extend(values.iter().map(|h| float_cell(h / 1e18)));
             csv.write_record(&row)?;
         }
         csv.flush()

@@ -1,6 +1,7 @@
 //! The outputs of a sweep: `points.csv`, `runs.csv` (one row per point and
 //! run) and `summary.json`; no per-step bands.
 
+use super::cells::{fields, value_cell as cell, write_rows};
 use super::{scalar_stats, write_json};
 use crate::atomic::write_atomic;
 use crate::batch::JobRow;
@@ -34,18 +35,7 @@ const POINT_STATS: [(&str, &str); 6] = [
 ];
 
 fn summary_map(row: &JobRow) -> io::Result<Map<String, Json>> {
-    match serde_json::to_value(&row.summary).map_err(io::Error::other)? {
-        Json::Object(m) => Ok(m),
-        _ => Err(io::Error::other("run summary is not a JSON object")),
-    }
-}
-
-fn cell(v: &Json) -> String {
-    match v {
-        Json::Null => String::new(),
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+    fields(&row.summary)
 }
 
 /// Rows of each point (rows must be in job order: point-major).
@@ -119,27 +109,16 @@ pub fn write_points_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> 
 /// Writes a sweep's `runs.csv`: one row per (point, run): `point`, `run`,
 /// the point's parameter values, then every run-summary scalar.
 pub fn write_sweep_runs_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> io::Result<()> {
-    write_atomic(path, |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        let mut header_done = false;
-        for row in rows {
-            let map = summary_map(row)?;
-            if !header_done {
-                let mut header = vec!["point".to_string(), "run".to_string()];
-                header.extend(sweep.config.parameters.iter().map(|p| p.path.clone()));
-                header.extend(map.keys().cloned());
-                csv.write_record(&header)?;
-                header_done = true;
-            }
-            let mut rec = vec![row.point.to_string(), row.run.to_string()];
-            if let Some(p) = sweep.points.get(row.point as usize) {
-                rec.extend(p.assignments.iter().map(|(_, v)| value_text(v)));
-            }
-            rec.extend(map.values().map(cell));
-            csv.write_record(&rec)?;
+    let mut lead = vec!["point".to_string(), "run".to_string()];
+    lead.extend(sweep.config.parameters.iter().map(|p| p.path.clone()));
+    let rows = rows.iter().map(|row| {
+        let mut rec = vec![row.point.to_string(), row.run.to_string()];
+        if let Some(p) = sweep.points.get(row.point as usize) {
+            rec.extend(p.assignments.iter().map(|(_, v)| value_text(v)));
         }
-        csv.flush()
-    })
+        Ok((rec, summary_map(row)?))
+    });
+    write_rows(path, &lead, rows)
 }
 
 /// Builds a sweep's `summary.json`: the sweep's definition and, per

@@ -10,6 +10,7 @@ use crate::batch::{
     complete_kept, with_threads, BatchResult, ChunksOutcome, JobRow, Jobs, JobsAggregate,
 };
 use crate::engine::{RunResult, RunSummary};
+use crate::output::folder::{check_target, Staging};
 use crate::output::{sweep::write_sweep_outputs, write_batch_outputs};
 use crate::scenario::read_scenario_text;
 use crate::scenario::sweep::SweepMode;
@@ -109,6 +110,53 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> PlanError + '_ {
     }
 }
 
+/// The charts of a plain batch ([`crate::report::charts`]), by file stem.
+const BATCH_CHART_STEMS: [&str; 6] = [
+    "spend_vs_reward",
+    "ratio_histogram",
+    "hashrate_difficulty",
+    "fleet_mix",
+    "energy",
+    "security",
+];
+
+/// Whether `name` is a kind of file that `run` or `merge` writes into an
+/// output folder (tables, `summary.json`, charts, `report.html`): these
+/// are replaced or removed when a new output is moved in; any other file
+/// in the folder is left alone.
+pub fn is_output_file(name: &str) -> bool {
+    const FIXED: [&str; 8] = [
+        "steps.csv",
+        "retargets.csv",
+        "fleet.csv",
+        "runs.csv",
+        "bands.csv",
+        "points.csv",
+        "summary.json",
+        "report.html",
+    ];
+    let kept_run = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(".csv"))
+            .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let chart = |stem: &str| {
+        BATCH_CHART_STEMS.contains(&stem)
+            || crate::report::SWEEP_CHART_KEYS.iter().any(|k| k.2 == stem)
+    };
+    FIXED.contains(&name)
+        || kept_run("steps-run")
+        || kept_run("retargets-run")
+        || [".png", ".svg"]
+            .iter()
+            .any(|ext| name.strip_suffix(ext).is_some_and(chart))
+}
+
+/// Starts writing the output folder `out_dir` through a staging folder.
+fn stage(out_dir: &Path) -> Result<Staging, PlanError> {
+    Staging::begin(out_dir, &is_output_file).map_err(write_err(out_dir))
+}
+
 impl Plan {
     /// Runs the plan (or one shard of it) with checkpoints into `out_dir`,
     /// then writes the outputs (or the shard's partial file).
@@ -125,6 +173,14 @@ impl Plan {
         };
         let manifest = self.manifest(opt.shard, target.clone());
         let checkpoint = checkpoint_path(out_dir, opt.shard);
+        // Output-side faults show before the runs, not after them.
+        check_target(out_dir).map_err(write_err(out_dir))?;
+        let staging = match opt.shard {
+            None => Some(stage(out_dir)?),
+            // Shards of one batch share a folder: each writes its one
+            // partial file atomically.
+            Some(_) => None,
+        };
         let mut agg = JobsAggregate::starting_at(target.start);
         if opt.resume {
             if checkpoint.is_file() {
@@ -193,19 +249,27 @@ impl Plan {
                 total_jobs: layout.jobs(),
             });
         }
-        let (files, written) = self.finish(out_dir, agg, kept)?;
+        let staging = match staging {
+            Some(s) => s,
+            None => stage(out_dir)?,
+        };
+        let (files, written) = self.finish(out_dir, staging, agg, kept)?;
         remove_checkpoint(&checkpoint).map_err(write_err(&checkpoint))?;
         Ok(Outcome::Finished { files, written })
     }
 
-    /// Writes the final outputs of the whole batch from its aggregate:
-    /// the tables, then the charts and `report.html` drawn from them.
+    /// Writes the final outputs of the whole batch from its aggregate
+    /// into `staging`: the tables, then the charts and `report.html` drawn
+    /// from them; then moves them into `out_dir` (see
+    /// [`crate::output::folder`]).
     fn finish(
         &self,
         out_dir: &Path,
+        staging: Staging,
         agg: JobsAggregate,
         kept: Vec<(u64, RunResult)>,
     ) -> Result<(Vec<String>, Written), PlanError> {
+        let dir = staging.dir();
         if agg.jobs != (0..self.layout.jobs()) {
             return Err(PlanError::Incomplete {
                 jobs: agg.jobs,
@@ -214,7 +278,7 @@ impl Plan {
         }
         let (mut files, written) = match &self.sweep {
             Some(sw) => {
-                let files = write_sweep_outputs(out_dir, &self.base, sw, &agg.rows)
+                let files = write_sweep_outputs(dir, &self.base, sw, &agg.rows)
                     .map_err(write_err(out_dir))?;
                 let written = Written::Sweep {
                     points: sw.points.len() as u64,
@@ -238,7 +302,7 @@ impl Plan {
                     kept,
                 };
                 let files =
-                    write_batch_outputs(out_dir, &self.base, &batch).map_err(write_err(out_dir))?;
+                    write_batch_outputs(dir, &self.base, &batch).map_err(write_err(out_dir))?;
                 let written = Written::Batch {
                     runs: batch.rows.len() as u64,
                     first: batch.rows.first().map(|r| r.summary.clone()),
@@ -246,11 +310,14 @@ impl Plan {
                 (files, written)
             }
         };
-        let charts = crate::report::build_report(out_dir).map_err(|source| PlanError::Report {
+        let charts = crate::report::build_report(dir).map_err(|source| PlanError::Report {
             dir: out_dir.to_path_buf(),
             source,
         })?;
         files.extend(charts);
+        staging
+            .commit(&files, &is_output_file)
+            .map_err(write_err(out_dir))?;
         Ok((files, written))
     }
 }
@@ -276,6 +343,7 @@ pub fn merge(
     scenario: Option<&Path>,
     out_dir: &Path,
 ) -> Result<Merged, PlanError> {
+    let staging = stage(out_dir)?;
     let files = collect_partials(partials)?;
     let parts = files
         .iter()
@@ -313,7 +381,7 @@ pub fn merge(
             scenario: plan.layout,
         });
     }
-    let (files, written) = plan.finish(out_dir, agg, Vec::new())?;
+    let (files, written) = plan.finish(out_dir, staging, agg, Vec::new())?;
     Ok(Merged {
         plan,
         shards,

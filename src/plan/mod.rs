@@ -10,7 +10,7 @@
 
 mod execute;
 
-pub use execute::{merge, ExecOptions, Merged, Observer, Outcome, Written};
+pub use execute::{is_output_file, merge, ExecOptions, Merged, Observer, Outcome, Written};
 
 use crate::batch::partial::{fnv1a64, Manifest, ManifestMismatch, PartialError, Shard};
 use crate::batch::{BatchError, JobLayout, JobsGap};
@@ -30,7 +30,11 @@ pub enum ErrorKind {
     /// Bad input: the scenario, a data file, an argument, partial files
     /// that do not fit together. Nothing was written.
     Input,
-    /// An I/O failure while writing, or a bug.
+    /// The outputs could not be written: permission denied, a read-only
+    /// file system, no space left, the output path is a file. The output
+    /// folder holds its previous complete contents, or does not exist.
+    Output,
+    /// A bug.
     Internal,
 }
 
@@ -112,16 +116,31 @@ fn point_prefix(point: &Option<(u64, String)>) -> String {
 }
 
 impl PlanError {
-    /// Bad input or internal fault.
+    /// Bad input, an output-side fault or an internal fault.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            PlanError::Write { .. }
-            | PlanError::Report { .. }
+            PlanError::Write { .. } => ErrorKind::Output,
+            PlanError::Report { source, .. } if report_error_is_output(source) => ErrorKind::Output,
+            PlanError::Report { .. }
             | PlanError::Batch(_)
             | PlanError::Incomplete { .. }
             | PlanError::Gap(_) => ErrorKind::Internal,
             _ => ErrorKind::Input,
         }
+    }
+}
+
+/// Whether a report failed because its files could not be written (an I/O
+/// error), not because of a bug. plotters reports a failed PNG write as a
+/// drawing error whose text carries the image crate's `IoError(..)`.
+pub fn report_error_is_output(e: &ReportError) -> bool {
+    use crate::chart::ChartError;
+    match e {
+        ReportError::Io { .. } | ReportError::Chart(ChartError::Io { .. }) => true,
+        ReportError::Chart(ChartError::Draw(message)) => {
+            message.contains("IoError(") || message.contains("os error")
+        }
+        _ => false,
     }
 }
 

@@ -209,7 +209,7 @@ impl Scenario {
         v.in_open_closed(
             "world.electricity_twh_per_year",
             self.world.electricity_twh_per_year,
-            0.0,
+            1.0,
             1e7,
         );
         if let (true, Some(w)) = (horizon_ok, self.metrics.equilibrium_window_years) {
@@ -244,7 +244,7 @@ impl Scenario {
         let model = self.model().ok_or_else(|| {
             EngineError::Start("no hash supply: give [miners] or [hash_supply]".into())
         })?;
-        PreparedModel::new(model, &data::DataDir::new(base_dir))
+        PreparedModel::new(model, &data::DataDir::for_scenario(base_dir, self))
     }
 
     /// The model the engine runs: this scenario's core configuration,
