@@ -18,4 +18,5 @@ mod miners;
 mod properties;
 mod report;
 mod scenario_errors;
+mod set_overrides;
 mod shipped_scenarios;
