@@ -218,3 +218,21 @@ def test_gil_is_released_while_it_runs(repo):
     assert result["r"].summary["runs"] == 6
     # Python code ran all along (a held GIL would allow a few ticks only).
     assert ticks > 10_000, ticks
+
+
+def test_ctrl_c_stops_the_batch(repo):
+    import os
+    import signal
+    import time
+
+    sc = repo / "scenarios" / "baseline.toml"
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    timer.start()
+    try:
+        # About 10 s of work on 2 cores; stopped after the chunk in flight.
+        with pytest.raises(KeyboardInterrupt):
+            minesim.run(sc, runs=400, progress=False)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start > 0.5
