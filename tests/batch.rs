@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_minesim");
 
 /// A fast scenario: reduced-form hash supply, 2 years of weekly steps.
-const PLAIN: &str = r#"
+pub(crate) const PLAIN: &str = r#"
 name = "plain"
 seed = 11
 runs = 10
@@ -35,7 +35,7 @@ slope_eh_s = 20
 j_per_th = 18
 "#;
 
-const SWEEP: &str = r#"
+pub(crate) const SWEEP: &str = r#"
 [sweep]
 mode = "grid"
 [[sweep.parameters]]
@@ -84,7 +84,7 @@ fn input_error(args: &[&str]) -> String {
 }
 
 /// Every file of a folder (not hidden ones), by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())

@@ -19,4 +19,5 @@ mod properties;
 mod report;
 mod robust;
 mod scenario_errors;
+mod set_overrides;
 mod shipped_scenarios;

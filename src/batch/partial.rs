@@ -106,6 +106,9 @@ pub struct Manifest {
     pub points: u64,
     /// `--keep-runs` (which full run series are written).
     pub keep_runs: u64,
+    /// `--set` overrides in effect, as `PATH=VALUE` (absent if none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
     /// The shard, or none for a whole batch.
     pub shard: Option<Shard>,
     /// The jobs this partial is responsible for.
@@ -124,7 +127,7 @@ impl Manifest {
     /// `Err` naming the first difference if `other` is not of the same
     /// batch (shard and jobs aside).
     pub fn same_batch(&self, other: &Manifest) -> Result<(), ManifestMismatch> {
-        let checks: [(&str, String, String); 6] = [
+        let checks: [(&str, String, String); 7] = [
             (
                 "minesim version",
                 self.minesim_version.clone(),
@@ -151,6 +154,7 @@ impl Manifest {
                 self.keep_runs.to_string(),
                 other.keep_runs.to_string(),
             ),
+            ("--set", self.overrides.join(" "), other.overrides.join(" ")),
         ];
         for (what, ours, theirs) in checks {
             if ours != theirs {

@@ -3,13 +3,20 @@
 
 use super::Error;
 use minesim::consensus::DifficultyRule;
-use minesim::plan::{Overrides, Plan};
+use minesim::plan::{Overrides, Plan, Set};
 use minesim::scenario::Scenario;
 use std::path::Path;
 
-pub fn check(scenario: &Path) -> Result<(), Error> {
-    let plan = Plan::load(scenario, &Overrides::default(), 1)?;
+pub fn check(scenario: &Path, set: Vec<Set>) -> Result<(), Error> {
+    let overrides = Overrides {
+        set,
+        ..Overrides::default()
+    };
+    let plan = Plan::load(scenario, &overrides, 1)?;
     print!("{}", describe(&plan.base));
+    for s in &plan.set {
+        println!("set          {} = {}", s.path, s.value);
+    }
     if let Some(sw) = &plan.sweep {
         println!(
             "sweep        {} of {} points, {} runs in all",

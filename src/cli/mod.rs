@@ -43,6 +43,9 @@ pub enum Command {
     Check {
         /// Scenario TOML file.
         scenario: PathBuf,
+        /// Set a scenario field (repeatable), as for `run`.
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = minesim::plan::Set::parse)]
+        set: Vec<minesim::plan::Set>,
     },
     /// Combine shard results (partial-K-of-N.json) into the outputs of the
     /// whole batch, byte-identical to a single-machine run.
@@ -115,7 +118,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Report { dir } => report::report(&dir),
-        Command::Check { scenario } => check::check(&scenario),
+        Command::Check { scenario, set } => check::check(&scenario, set),
         Command::Merge {
             out,
             partials,

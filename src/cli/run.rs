@@ -5,7 +5,7 @@ use super::interrupt::STOP;
 use super::progress::TerminalProgress;
 use super::Error;
 use minesim::batch::partial::Shard;
-use minesim::plan::{ExecOptions, Outcome, Overrides, Plan, Written};
+use minesim::plan::{ExecOptions, Outcome, Overrides, Plan, Set, Written};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,6 +43,10 @@ pub struct RunArgs {
     /// Seconds between resume checkpoints (0: after every chunk of runs).
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     checkpoint_every: f64,
+    /// Set a scenario field (repeatable): a sweep path and a TOML value,
+    /// e.g. `price.volatility_per_year=0.8`, `miners.groups[0].count=5`.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Set::parse)]
+    set: Vec<Set>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Error> {
@@ -65,6 +69,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         runs: args.runs,
         seed: args.seed,
         name: None,
+        set: args.set,
     };
     let plan = Plan::load(&args.scenario, &overrides, args.keep_runs)?;
     plan.check_memory(minesim::resources::available_memory_bytes())?;

@@ -1,7 +1,7 @@
 //! Running a plan with checkpoints, writing its outputs, and merging shard
 //! results.
 
-use super::{Overrides, Plan, PlanError};
+use super::{Overrides, Plan, PlanError, Set};
 use crate::batch::partial::{
     checkpoint_path, collect_partials, fnv1a64, merge_partials, read_partial, remove_checkpoint,
     write_partial, Shard,
@@ -12,8 +12,9 @@ use crate::batch::{
 use crate::engine::{RunResult, RunSummary};
 use crate::output::folder::{check_target, Staging};
 use crate::output::{sweep::write_sweep_outputs, write_batch_outputs};
-use crate::scenario::read_scenario_text;
 use crate::scenario::sweep::SweepMode;
+use crate::scenario::{read_scenario_text, ScenarioError};
+use crate::validate::FieldError;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -310,6 +311,11 @@ impl Plan {
                 (files, written)
             }
         };
+        if !self.set.is_empty() {
+            let summary = dir.join("summary.json");
+            super::overrides::record_in_summary(&summary, &self.set)
+                .map_err(write_err(&out_dir.join("summary.json")))?;
+        }
         let charts = crate::report::build_report(dir).map_err(|source| PlanError::Report {
             dir: out_dir.to_path_buf(),
             source,
@@ -373,6 +379,19 @@ pub fn merge(
         runs: Some(manifest.runs_per_point),
         seed: Some(manifest.seed),
         name: Some(manifest.scenario_name.clone()),
+        set: manifest
+            .overrides
+            .iter()
+            .map(|a| {
+                Set::parse(a).map_err(|message| ScenarioError::Invalid {
+                    path: path.clone(),
+                    errors: vec![FieldError {
+                        path: "--set".into(),
+                        message,
+                    }],
+                })
+            })
+            .collect::<Result<_, _>>()?,
     };
     let plan = Plan::new(&path, text, &overrides, manifest.keep_runs)?;
     if plan.layout != manifest.layout() {

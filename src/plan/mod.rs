@@ -9,8 +9,10 @@
 //! internal fault.
 
 mod execute;
+mod overrides;
 
 pub use execute::{is_output_file, merge, ExecOptions, Merged, Observer, Outcome, Written};
+pub use overrides::{overrides_json, parse_value, Set};
 
 use crate::batch::partial::{fnv1a64, Manifest, ManifestMismatch, PartialError, Shard};
 use crate::batch::{BatchError, JobLayout, JobsGap};
@@ -145,12 +147,15 @@ pub fn report_error_is_output(e: &ReportError) -> bool {
 }
 
 /// Overrides of a scenario's batch settings (the command line's `--runs`,
-/// `--seed`; `merge` also restores the name and `--keep-runs`).
+/// `--seed`; `merge` also restores the name and `--keep-runs`) and of its
+/// fields (`--set`, applied first).
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub runs: Option<u64>,
     pub seed: Option<u64>,
     pub name: Option<String>,
+    /// `--set PATH=VALUE`, in order ([`Set`]).
+    pub set: Vec<Set>,
 }
 
 /// A batch ready to run or merge: the scenario, its sweep points prepared
@@ -169,6 +174,8 @@ pub struct Plan {
     pub layout: JobLayout,
     /// Runs whose full per-step series are written (plain batches).
     pub keep_runs: u64,
+    /// The `--set` overrides applied to `text`.
+    pub set: Vec<Set>,
 }
 
 /// Loads the data files of `scenario` (relative to the folder of `path`).
@@ -191,7 +198,12 @@ impl Plan {
         overrides: &Overrides,
         keep_runs: u64,
     ) -> Result<Plan, PlanError> {
-        let mut base = parse_scenario(&text, path)?;
+        let (mut base, edited) = if overrides.set.is_empty() {
+            (parse_scenario(&text, path)?, None)
+        } else {
+            let (sc, edited) = overrides::apply(&text, path, &overrides.set)?;
+            (sc, Some(edited))
+        };
         if let Some(r) = overrides.runs {
             if r == 0 || r > MAX_RUNS {
                 return Err(PlanError::Runs(r));
@@ -204,7 +216,7 @@ impl Plan {
         if let Some(n) = &overrides.name {
             base.name = n.clone();
         }
-        let sweep = sweep::expand(&text, path, &base)?;
+        let sweep = sweep::expand(edited.as_deref().unwrap_or(&text), path, &base)?;
         let points = match &sweep {
             None => vec![prepare(path, &base).map_err(|source| PlanError::Prepare {
                 path: path.to_path_buf(),
@@ -236,6 +248,7 @@ impl Plan {
             sweep,
             layout,
             keep_runs,
+            set: overrides.set.clone(),
         })
     }
 
@@ -279,6 +292,7 @@ impl Plan {
             runs_per_point: self.base.runs,
             points: self.layout.points,
             keep_runs: self.keep_runs,
+            overrides: self.set.iter().map(Set::to_arg).collect(),
             shard,
             jobs,
         }
