@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _minesim
-from ._errors import InputError, InternalError, MinesimError, ScenarioError
+from ._errors import InputError, InternalError, MinesimError, OutputError, ScenarioError
 
 __all__ = [
     "InputError",
     "InternalError",
     "MinesimError",
+    "OutputError",
     "Result",
     "Scenario",
     "ScenarioError",

@@ -1,6 +1,6 @@
 """minesim's exceptions. Their messages are the command line's, without its
-``error: `` prefix (``minesim run`` exits with 2 for an :class:`InputError`
-and 1 for an :class:`InternalError`)."""
+``error: `` prefix (``minesim run`` exits with 2 for an :class:`InputError`,
+3 for an :class:`OutputError` and 1 for an :class:`InternalError`)."""
 
 
 class MinesimError(Exception):
@@ -18,9 +18,15 @@ class ScenarioError(InputError):
     [0, 10], got 20``); for an override, ``--set PATH``."""
 
 
+class OutputError(MinesimError, OSError):
+    """The outputs could not be written (permission, read-only or full file
+    system, a file where a folder should be). The previous complete output,
+    if any, is left as it was."""
+
+
 class InternalError(MinesimError, RuntimeError):
-    """An I/O failure while writing, or a bug in minesim."""
+    """A bug in minesim."""
 
 
-for _cls in (MinesimError, InputError, ScenarioError, InternalError):
+for _cls in (MinesimError, InputError, ScenarioError, OutputError, InternalError):
     _cls.__module__ = "minesim"

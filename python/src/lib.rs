@@ -29,12 +29,13 @@ fn raise(py: Python<'_>, name: &str, message: String) -> PyErr {
 }
 
 /// The exception for a plan error: `ScenarioError` for the scenario and
-/// its data files, `InputError` for other bad input, `InternalError` for
-/// I/O failures while writing and bugs.
+/// its data files, `InputError` for other bad input, `OutputError` when
+/// the outputs cannot be written, `InternalError` for bugs.
 fn plan_error(py: Python<'_>, e: PlanError) -> PyErr {
     let name = match (&e, e.kind()) {
         (PlanError::Scenario(_) | PlanError::Prepare { .. }, _) => "ScenarioError",
         (_, ErrorKind::Input) => "InputError",
+        (_, ErrorKind::Output) => "OutputError",
         (_, ErrorKind::Internal) => "InternalError",
     };
     raise(py, name, e.to_string())
