@@ -113,7 +113,11 @@ pub fn clear(bids: &mut [Bid], supply_th: f64, reserve_usd_per_th: f64) -> Clear
             b.value_usd_per_th = f64::NEG_INFINITY;
         }
     }
-    bids.sort_unstable_by(|a, b| {
+    // A total order (bidders are distinct), so any sort gives the same
+    // slice. The stable sort finds the runs that callers often pass (the
+    // population's bids come group by group, each falling in value) and
+    // merges them in linear time; it allocates a buffer, once per call.
+    bids.sort_by(|a, b| {
         b.value_usd_per_th
             .total_cmp(&a.value_usd_per_th)
             .then(a.bidder.cmp(&b.bidder))
