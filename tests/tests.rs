@@ -16,6 +16,7 @@ mod hash_supply;
 mod market;
 mod miners;
 mod properties;
+mod regions;
 mod report;
 mod robust;
 mod scenario_errors;

@@ -27,7 +27,7 @@ use crate::market::{
 };
 use crate::miners::{
     cbeci_power_w, AsicCatalogue, HardwarePriceConfig, MarketView, MinersError, Population,
-    StepOutcome,
+    RegionStep, StepOutcome,
 };
 use blocks::{ChainClock, HASHES_PER_DIFFICULTY};
 use rand::Rng;
@@ -149,6 +149,8 @@ pub fn run<R: Rng + ?Sized>(
     let mut supply: Option<Supply> = None;
     let mut generation_names: Vec<String> = Vec::new();
     let mut hashrate_by_generation: Vec<f64> = Vec::new();
+    let mut region_names: Vec<String> = Vec::new();
+    let mut regions: Vec<RegionStep> = Vec::new();
     let mut smoothed_hashprice: Option<f64> = None;
 
     for step in 0..steps {
@@ -186,6 +188,7 @@ pub fn run<R: Rng + ?Sized>(
                         p.set_capacity_path(series.clone());
                     }
                     generation_names = p.generation_names().to_vec();
+                    region_names = p.region_names();
                     Supply::Agents(Box::new(p))
                 }
                 SupplyConfig::Curve(h) => Supply::Curve(h.clone()),
@@ -215,6 +218,7 @@ pub fn run<R: Rng + ?Sized>(
         if let Some(Supply::Agents(p)) = supply.as_mut() {
             p.settle(reward_usd);
             hashrate_by_generation.extend_from_slice(p.hashrate_by_generation_hs());
+            p.region_steps(&mut regions);
         }
         // CBECI smooths its profitability threshold over 14 days; an
         // exponential smoother with a 14-day time constant stands in here.
@@ -254,6 +258,8 @@ pub fn run<R: Rng + ?Sized>(
         retargets: clock.retargets().to_vec(),
         generation_names,
         hashrate_by_generation,
+        region_names,
+        regions,
         summary,
     })
 }

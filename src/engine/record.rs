@@ -347,5 +347,9 @@ pub struct RunResult {
     /// Operating hashrate per generation, H/s: `steps × generations`,
     /// row-major (agent runs only).
     pub hashrate_by_generation: Vec<f64>,
+    /// Names of the finite power regions (groups with a supply curve).
+    pub region_names: Vec<String>,
+    /// Their records: `steps × regions`, row-major.
+    pub regions: Vec<crate::miners::RegionStep>,
     pub summary: RunSummary,
 }

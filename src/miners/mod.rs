@@ -26,7 +26,7 @@ pub use asic::{
     FutureGenerationsConfig, HardwarePriceConfig, HardwarePriceModel,
 };
 pub use cbeci::{cbeci_power_w, CbeciEstimate};
-pub use population::{Population, PowerRegionState};
+pub use population::{Population, PowerRegionState, RegionStep};
 pub use security::{attack_cost, AttackCost, AttackInputs};
 
 use crate::calendar::Date;

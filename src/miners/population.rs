@@ -194,6 +194,24 @@ pub struct PowerRegionState {
     pub marginal_price_usd_per_kwh: Option<f64>,
 }
 
+/// One step of a finite power region (see [`Population::region_steps`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegionStep {
+    /// Power of all its tiers at the meter, W.
+    pub capacity_w: f64,
+    /// Power of its agents' sites, W.
+    pub sites_w: f64,
+    /// Power at the meter of its machines, installed and on order, W.
+    pub load_w: f64,
+    /// Facility power of its machines running this step, W.
+    pub operating_w: f64,
+    /// The part of `operating_w` on interruptible power (a group with a
+    /// curtailment contract: all of it; otherwise 0), W.
+    pub curtailable_w: f64,
+    /// Price of the next W, USD/kWh (`None` when full).
+    pub marginal_price_usd_per_kwh: Option<f64>,
+}
+
 /// A candidate entrant of a review: its group, power price, and (in a
 /// finite power region) the size of the site it holds while it bids, W
 /// (infinite elsewhere).
@@ -392,6 +410,14 @@ pub struct Population {
     hashrate_by_gen: Vec<f64>,
     group_profit: Vec<f64>,
     group_op_eff: Vec<f64>,
+    /// Facility power of each group's operating machines this step, W.
+    group_power_w: Vec<f64>,
+    /// Power at the meter of each group's machines, installed and on
+    /// order, W (the sum of its agents' `agent_load_w`).
+    group_load_w: Vec<f64>,
+    /// Per group: whether its power is interruptible (a curtailment
+    /// contract), so that its running load counts as curtailable.
+    group_curtailable: Vec<bool>,
     group_cost: Vec<f64>,
     op_eff_total: f64,
     dt_days: f64,
@@ -545,6 +571,9 @@ impl Population {
             hashrate_by_gen: vec![0.0; n_gen],
             group_profit: vec![0.0; n_grp],
             group_op_eff: vec![0.0; n_grp],
+            group_power_w: vec![0.0; n_grp],
+            group_load_w: vec![0.0; n_grp],
+            group_curtailable: cfg.groups.iter().map(|g| g.curtailment.is_some()).collect(),
             group_cost: vec![0.0; n_grp],
             op_eff_total: 0.0,
             dt_days: 0.0,
@@ -775,7 +804,9 @@ impl Population {
             let paid = self.price_model.price_usd_per_th(&self.catalogue, g, h0);
             let th = per_agent * w / w_sum;
             self.add_holding(a, g, th, paid, delivered);
-            self.agent_load_w[a] += self.meter_w(a, g, th);
+            let w = self.meter_w(a, g, th);
+            self.agent_load_w[a] += w;
+            self.group_load_w[self.agent_group[a] as usize] += w;
         }
     }
 
@@ -1020,6 +1051,7 @@ impl Population {
         let n_grp = self.groups.len();
         self.hashrate_by_gen.iter_mut().for_each(|x| *x = 0.0);
         self.group_op_eff.iter_mut().for_each(|x| *x = 0.0);
+        self.group_power_w.iter_mut().for_each(|x| *x = 0.0);
         self.group_cost.iter_mut().for_each(|x| *x = 0.0);
         let mut out = StepOutcome::default();
         let (mut op_eff, mut asic_w, mut marginal) = (0.0, 0.0, f64::NEG_INFINITY);
@@ -1046,6 +1078,7 @@ impl Population {
             asic_w += self.gen_j[g] * eff;
             op_eff += eff;
             self.group_op_eff[k] += eff;
+            self.group_power_w[k] += jp * eff;
             self.group_cost[k] += (e - ht) * dt;
             self.hashrate_by_gen[g] += eff * 1e12;
             marginal = marginal.max(list.cost[m - 1]);
@@ -1172,9 +1205,9 @@ impl Population {
                     );
                     self.h_alive[i] = false;
                     let a = self.h_agent[i] as usize;
-                    self.agent_load_w[a] = (self.agent_load_w[a]
-                        - self.h_th[i] * self.gen_j[g] * self.groups[k].pue)
-                        .max(0.0);
+                    let w = self.h_th[i] * self.gen_j[g] * self.groups[k].pue;
+                    self.agent_load_w[a] = (self.agent_load_w[a] - w).max(0.0);
+                    self.group_load_w[k] = (self.group_load_w[k] - w).max(0.0);
                     self.installed_th_group[k] -= self.h_th[i];
                     self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
                     self.free_holdings.push(id);
@@ -1240,10 +1273,7 @@ impl Population {
     /// The finite power regions' state, one per group with a supply curve
     /// (not for the step loop: it sums over the agents).
     pub fn power_regions(&self) -> Vec<PowerRegionState> {
-        let mut load = vec![0.0; self.groups.len()];
-        for (a, &k) in self.agent_group.iter().enumerate() {
-            load[k as usize] += self.agent_load_w[a];
-        }
+        let load = &self.group_load_w;
         self.regions
             .iter()
             .enumerate()
@@ -1264,6 +1294,40 @@ impl Population {
                 })
             })
             .collect()
+    }
+
+    /// Names of the finite power regions (the groups with a supply curve),
+    /// in group order: the order of [`Population::region_steps`].
+    pub fn region_names(&self) -> Vec<String> {
+        self.regions
+            .iter()
+            .zip(&self.group_names)
+            .filter(|(r, _)| r.is_some())
+            .map(|(_, n)| n.clone())
+            .collect()
+    }
+
+    /// Appends this step's record of each finite power region to `out`
+    /// (after [`Population::step`]; O(regions), no allocation beyond the
+    /// vector's growth).
+    pub fn region_steps(&self, out: &mut Vec<RegionStep>) {
+        for (k, r) in self.regions.iter().enumerate() {
+            if let Some(r) = r {
+                let operating = self.group_power_w[k];
+                out.push(RegionStep {
+                    capacity_w: r.capacity_w(),
+                    sites_w: r.used_w,
+                    load_w: self.group_load_w[k],
+                    operating_w: operating,
+                    curtailable_w: if self.group_curtailable[k] {
+                        operating
+                    } else {
+                        0.0
+                    },
+                    marginal_price_usd_per_kwh: r.marginal_price(),
+                });
+            }
+        }
     }
 
     /// TH/s ordered and not yet delivered.
@@ -1645,7 +1709,9 @@ impl Population {
     fn order_th(&mut self, agent: usize, gen: usize, th: f64, price: f64, now: f64) {
         let cost = th * price;
         self.agent_cash[agent] = (self.agent_cash[agent] - cost).max(0.0);
-        self.agent_load_w[agent] += self.meter_w(agent, gen, th);
+        let w = self.meter_w(agent, gen, th);
+        self.agent_load_w[agent] += w;
+        self.group_load_w[self.agent_group[agent] as usize] += w;
         self.capex_step += cost;
         self.pending_cost_group[self.agent_group[agent] as usize] += cost;
         self.orders.push_back(Order {

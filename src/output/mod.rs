@@ -8,6 +8,7 @@
 //! | `retargets.csv` | every difficulty retarget of run 0 |
 //! | `steps-run<i>.csv`, `retargets-run<i>.csv` | the same for kept runs `i` > 0 (`--keep-runs`) |
 //! | `fleet.csv` | run 0's operating hashrate by ASIC generation (agent scenarios) |
+//! | `regions.csv` | run 0's finite power regions by step, long format (scenarios with supply curves) |
 //! | `runs.csv` | one row per run: its seed stream and scalar summary |
 //! | `bands.csv` | per step and metric: mean, sd and 5/25/50/75/95 % across runs |
 //! | `summary.json` | scenario, run count, equilibrium values with confidence intervals |
@@ -217,6 +218,46 @@ pub fn write_fleet_csv(path: &Path, run: &RunResult) -> io::Result<()> {
     })
 }
 
+/// Writes `regions.csv`: one row per step and finite power region of
+/// `run` (long format): its curve's power, the sites taken, the machines'
+/// load, the power running and the part of it that is curtailable, in MW,
+/// and the price of the next MW (empty when the region is full).
+pub fn write_regions_csv(path: &Path, run: &RunResult) -> io::Result<()> {
+    let n = run.region_names.len();
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record([
+            "step",
+            "date",
+            "region",
+            "capacity_mw",
+            "sites_mw",
+            "load_mw",
+            "operating_mw",
+            "curtailable_mw",
+            "marginal_price_usd_per_kwh",
+        ])?;
+        for (s, rec) in run.records.iter().enumerate() {
+            let rows = run.regions.get(s * n..(s + 1) * n).unwrap_or(&[]);
+            for (name, r) in run.region_names.iter().zip(rows) {
+                csv.write_record([
+                    s.to_string(),
+                    rec.date.to_string(),
+                    name.clone(),
+                    float_cell(r.capacity_w / 1e6),
+                    float_cell(r.sites_w / 1e6),
+                    float_cell(r.load_w / 1e6),
+                    float_cell(r.operating_w / 1e6),
+                    float_cell(r.curtailable_w / 1e6),
+                    r.marginal_price_usd_per_kwh
+                        .map_or(String::new(), float_cell),
+                ])?;
+            }
+        }
+        csv.flush()
+    })
+}
+
 /// Writes every table of a plain batch into `dir`: `steps.csv` and
 /// `retargets.csv` (and `-run<i>` copies) for the kept runs, `fleet.csv`
 /// for run 0 of an agent scenario, `runs.csv`, `bands.csv` and
@@ -241,6 +282,10 @@ pub fn write_batch_outputs(
         if *i == 0 && !run.generation_names.is_empty() {
             write_fleet_csv(&dir.join("fleet.csv"), run)?;
             files.push("fleet.csv".into());
+        }
+        if *i == 0 && !run.region_names.is_empty() {
+            write_regions_csv(&dir.join("regions.csv"), run)?;
+            files.push("regions.csv".into());
         }
     }
     write_runs_csv(&dir.join("runs.csv"), &batch.rows)?;

@@ -126,10 +126,11 @@ const BATCH_CHART_STEMS: [&str; 6] = [
 /// are replaced or removed when a new output is moved in; any other file
 /// in the folder is left alone.
 pub fn is_output_file(name: &str) -> bool {
-    const FIXED: [&str; 8] = [
+    const FIXED: [&str; 9] = [
         "steps.csv",
         "retargets.csv",
         "fleet.csv",
+        "regions.csv",
         "runs.csv",
         "bands.csv",
         "points.csv",
