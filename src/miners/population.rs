@@ -1818,3 +1818,55 @@ impl Population {
         self.lists.iter().map(|l| l.ids.len()).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region() -> Region {
+        // 100 MW at 0.02 and 300 MW at 0.04 USD/kWh; a 25 % discount.
+        let tiers = [
+            super::super::PowerTier {
+                mw: 100.0,
+                usd_per_kwh: 0.02,
+            },
+            super::super::PowerTier {
+                mw: 300.0,
+                usd_per_kwh: 0.04,
+            },
+        ];
+        Region::new(&tiers, 0.75)
+    }
+
+    #[test]
+    fn sites_pay_the_mean_price_of_their_slice_of_the_curve() {
+        let mut r = region();
+        assert_eq!(r.capacity_w(), 400e6);
+        assert_eq!(r.marginal_price(), Some(0.015));
+        // 50 MW in the first tier.
+        assert_eq!(r.take_site(50e6), Some((0.015, 50e6)));
+        // 100 MW across the boundary: half at 0.015, half at 0.03.
+        let (p, w) = r.take_site(100e6).unwrap();
+        assert_eq!(w, 100e6);
+        assert!((p - 0.0225).abs() < 1e-15, "{p}");
+        assert_eq!(r.marginal_price(), Some(0.03));
+        // What is left, 250 MW, whatever is asked for.
+        assert_eq!(r.take_site(1e9), Some((0.03, 250e6)));
+        assert_eq!(r.marginal_price(), None);
+        assert_eq!(r.take_site(1.0), None);
+        // A site given back reopens the curve where it ends.
+        r.release(250e6);
+        assert_eq!(r.marginal_price(), Some(0.03));
+        assert_eq!(r.used_w, 150e6);
+    }
+
+    #[test]
+    fn the_price_on_a_tier_boundary_is_the_next_tiers() {
+        let r = region();
+        assert_eq!(r.mean_price(100e6, 100e6), 0.03);
+        assert_eq!(r.mean_price(99e6, 99e6), 0.015);
+        // Beyond the curve: the last tier's price.
+        assert_eq!(r.mean_price(500e6, 500e6), 0.03);
+        assert!((r.mean_price(350e6, 450e6) - 0.03).abs() < 1e-15);
+    }
+}
