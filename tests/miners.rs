@@ -1010,3 +1010,103 @@ fn unrenewed_output_decays_at_its_rate() {
         );
     }
 }
+
+/// Two groups running one old generation (50 J/TH, released 2019-01,
+/// physical life 5 years with the used market): "dear" at 0.12 USD/kWh
+/// with no cash, "cheap" at 0.02 USD/kWh with 10 M USD an agent; no new
+/// machines (posted market with no output), scrap value 1 USD per TH/s.
+const USED_MARKET: &str = r#"
+catalogue = [ { name = "old", release = "2019-01", j_per_th = 50, th_per_unit = 100, price_usd_per_th = 20, lifetime_years = 4 } ]
+manufacturing_capacity_th_per_month = 0
+initial_fleet = { years = 5, age_decay_years = 100 }
+review_interval_days = 7
+used_market = { scrap_value_usd_per_th = 1.0, max_life_years = 5 }
+[[groups]]
+name = "dear"
+share = 0.5
+agents = 40
+capital_usd = 0
+electricity = { distribution = "fixed", usd_per_kwh = 0.12 }
+pue = 1.0
+hurdle_rate_per_year = 0.1
+[[groups]]
+name = "cheap"
+share = 0.5
+agents = 40
+capital_usd = 1e7
+electricity = { distribution = "fixed", usd_per_kwh = 0.02 }
+pue = 1.0
+hurdle_rate_per_year = 0.1
+"#;
+
+#[test]
+fn the_used_market_moves_machines_without_making_or_losing_any() {
+    // The price falls from 30,000 to 6,000 USD over 2021-2023, so the
+    // dear group's machines lose their value to it first. Checked at
+    // every step: installed TH/s change only by what was scrapped (no
+    // machine is delivered: the posted market has no output), i.e.
+    // trades conserve machines (to 1e-9). Checked over the run: used
+    // machines were sold, at no less than the scrap value; and at the
+    // physical end of life (2024-01 + one review) everything is gone.
+    let c = cfg(USED_MARKET);
+    let d = Date::from_ymd(2021, 1, 1).unwrap();
+    let subsidy = 6.25;
+    let diff = 1e20 * 600.0 / TWO_POW_32;
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let mut pop = Population::new(
+        &c,
+        &start_view(d, diff, 30_000.0, subsidy, 660_000),
+        &mut rng,
+    )
+    .unwrap();
+    let mut e = Engine::new(d, diff, 660_000);
+    let (mut sold_th, mut sold_usd, mut scrapped) = (0.0, 0.0, 0.0);
+    let mut installed = None;
+    for day in 0..4 * 365u64 {
+        let price = (30_000.0 - 24_000.0 * day as f64 / (3.0 * 365.0)).max(6_000.0);
+        let (o, _) = e.day(&mut pop, &mut rng, price, subsidy, 0.0);
+        assert_finite(&o, &pop);
+        let now = o.installed_hashrate_hs / 1e12;
+        if let Some(before) = installed {
+            let change: f64 = now - before;
+            assert!(
+                (change + o.scrapped_th).abs() <= 1e-9 * before,
+                "day {day}: installed {before} -> {now}, scrapped {}",
+                o.scrapped_th
+            );
+        }
+        installed = Some(now);
+        if o.used_sold_th > 0.0 {
+            assert!(o.used_sold_usd >= 1.0 * o.used_sold_th * (1.0 - 1e-12));
+        }
+        sold_th += o.used_sold_th;
+        sold_usd += o.used_sold_usd;
+        scrapped += o.scrapped_th;
+        if day == 3 * 365 + 7 {
+            assert_eq!(now, 0.0, "machines past their physical life remain");
+        }
+    }
+    eprintln!(
+        "used market: {sold_th:.3e} TH/s sold for {sold_usd:.3e} USD (mean {:.2} USD per TH/s), {scrapped:.3e} TH/s scrapped",
+        sold_usd / sold_th
+    );
+    assert!(sold_th > 0.0, "nothing changed hands");
+    // Everything ends scrapped: the 1e8 TH/s of the start (100 EH/s).
+    assert!((scrapped - 1e8).abs() <= 1e-6 * 1e8, "scrapped {scrapped}");
+}
+
+#[test]
+fn used_market_fields_are_validated_with_their_paths() {
+    let text = USED_MARKET.replace(
+        "used_market = { scrap_value_usd_per_th = 1.0, max_life_years = 5 }",
+        "used_market = { scrap_value_usd_per_th = -1, max_life_years = 0 }",
+    );
+    let c: MinersConfig = toml::from_str(&text).unwrap();
+    let m = c.check().unwrap_err().to_string();
+    for want in [
+        "used_market.scrap_value_usd_per_th must be in [0, 1000000], got -1",
+        "used_market.max_life_years must be in (0, 50], got 0",
+    ] {
+        assert!(m.contains(want), "{m}");
+    }
+}

@@ -28,6 +28,7 @@ const NULLABLE: &[&str] = &[
     "attack_hour_share_of_market_cap",
     "manufacturer_margin_usd",
     "marginal_power_price_usd_per_kwh",
+    "used_asic_price_usd_per_th",
     "equilibrium_ratio_energy",
     "equilibrium_ratio_energy_capex",
     "equilibrium_ratio_total",
@@ -60,6 +61,7 @@ fn assert_finite_run(r: &RunResult) {
             rec.attack_hour_share_of_market_cap,
             rec.manufacturer_margin_usd,
             rec.marginal_power_price_usd_per_kwh,
+            rec.used_asic_price_usd_per_th,
         ]
         .into_iter()
         .flatten()

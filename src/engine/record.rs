@@ -125,6 +125,14 @@ pub struct StepRecord {
     /// with room, USD/kWh; empty without supply-curve regions or when all
     /// are full.
     pub marginal_power_price_usd_per_kwh: Option<f64>,
+    /// Mean price of the used machines sold in the step (their USD over
+    /// their TH/s), USD per TH/s; empty without a used market or when
+    /// nothing was sold.
+    pub used_asic_price_usd_per_th: Option<f64>,
+    /// Machines scrapped in the step, TH/s: retired at their lifetime or
+    /// after their patience, or, with a used market, past their physical
+    /// life or offered and not sold.
+    pub scrapped_th: f64,
 }
 
 fn ratio(num: f64, den: f64) -> Option<f64> {
@@ -234,6 +242,8 @@ impl StepRecord {
             marginal_power_price_usd_per_kwh: outcome
                 .marginal_power_price_usd_per_kwh
                 .filter(|m| m.is_finite()),
+            used_asic_price_usd_per_th: ratio(outcome.used_sold_usd, outcome.used_sold_th),
+            scrapped_th: finite(outcome.scrapped_th),
         }
     }
 }

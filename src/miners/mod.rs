@@ -125,6 +125,12 @@ pub struct StepOutcome {
     pub manufacturer_margin_usd: Option<f64>,
     /// Mean efficiency of the operating fleet (ASIC level, without PUE), J/TH.
     pub fleet_j_per_th: f64,
+    /// Used machines sold this step (at the reviews' clearing prices),
+    /// TH/s, and what they sold for, USD (both 0 without a used market).
+    pub used_sold_th: f64,
+    pub used_sold_usd: f64,
+    /// Machines scrapped (retired) this step, TH/s.
+    pub scrapped_th: f64,
     /// Price of the next MW in the cheapest finite power region with room
     /// (groups whose electricity is a supply curve), USD/kWh; `None`
     /// without such regions or when all are full.
@@ -610,6 +616,24 @@ pub struct MinersConfig {
     /// in [0.01, 365]. Default 7.
     #[serde(default = "default_review")]
     pub review_interval_days: f64,
+    /// A market for used machines with economic scrapping (absent: every
+    /// machine retires at its generation's lifetime, or after
+    /// `patience_days` idle, as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_market: Option<UsedMarketConfig>,
+}
+
+/// Economic scrapping and a market for used machines
+/// (`[miners.used_market]`; see `miners::population`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsedMarketConfig {
+    /// What a scrapped machine fetches, USD per TH/s, in [0, 1e6]; the
+    /// lowest price a used machine is sold at.
+    pub scrap_value_usd_per_th: f64,
+    /// Physical life: machines of a generation are scrapped this many
+    /// years after its release, in (0, 50].
+    pub max_life_years: f64,
 }
 
 /// Default of `manufacturing_capacity_th_per_month`.
@@ -844,6 +868,16 @@ impl MinersConfig {
             0.01,
             365.0,
         );
+        if let Some(u) = &self.used_market {
+            let up = join(path, "used_market");
+            v.in_closed(
+                &join(&up, "scrap_value_usd_per_th"),
+                u.scrap_value_usd_per_th,
+                0.0,
+                1e6,
+            );
+            v.in_open_closed(&join(&up, "max_life_years"), u.max_life_years, 0.0, 50.0);
+        }
     }
 
     /// World output of the `posted` market, TH/s per month (its default if

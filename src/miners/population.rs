@@ -53,15 +53,28 @@
 //! price there; a full region admits nobody. Sites are kept when machines
 //! retire, so an agent can refill its own.
 //!
-//! Not modelled: a second-hand market (retired units are scrapped), exit of
-//! agents (an agent without hardware stays, with its cash and its site).
+//! # Used machines
+//!
+//! Without `used_market`, machines retire at their generation's lifetime
+//! or after `patience_days` idle, and are scrapped. With it, retirement is
+//! economic (`Population::retire_economic`): a generation's machines are
+//! scrapped at its physical end of life (release + `max_life_years`), and
+//! a holding its owner values at no more than the scrap value is offered
+//! in a uniform-price clearing to the agents who value it more; what is
+//! not sold is scrapped. The market is one-sided: owners who value a
+//! machine above the scrap value keep it even if another agent would pay
+//! more.
+//!
+//! Not modelled: exit of agents (an agent without hardware stays, with its
+//! cash and its site).
 
 use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
 use super::asic_market::{clear, Bid};
 use super::decisions::{observed_growth_per_year, HashpriceExpectation, NpvCurve};
 use super::{
     CapacityGrowthConfig, DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig,
-    MarketView, MinersConfig, MinersError, StepOutcome, KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
+    MarketView, MinersConfig, MinersError, StepOutcome, UsedMarketConfig,
+    KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
 use crate::market::DailySeries;
 use crate::validate::FieldError;
@@ -384,6 +397,15 @@ pub struct Population {
     /// Per group: its finite power region, if its electricity is a supply
     /// curve.
     regions: Vec<Option<Region>>,
+    /// Economic scrapping and the used-machine market, if configured.
+    used_market: Option<UsedMarketConfig>,
+    /// The sellers (agent, TH/s) of the generation on the used market at
+    /// this review.
+    offers: Vec<(u32, f64)>,
+    /// This step's used-market sales (TH/s, USD) and scrapped TH/s.
+    used_sold_th_step: f64,
+    used_sold_usd_step: f64,
+    scrapped_th_step: f64,
     group_sorted: Vec<Vec<u32>>,
 
     h_agent: Vec<u32>,
@@ -543,6 +565,11 @@ impl Population {
             agent_last_holding: Vec::with_capacity(n_agents),
             agent_site_w: Vec::with_capacity(n_agents),
             agent_load_w: Vec::with_capacity(n_agents),
+            used_market: cfg.used_market,
+            offers: Vec::new(),
+            used_sold_th_step: 0.0,
+            used_sold_usd_step: 0.0,
+            scrapped_th_step: 0.0,
             regions: cfg
                 .groups
                 .iter()
@@ -1036,6 +1063,9 @@ impl Population {
         self.dt_days = dt;
         self.capex_step = 0.0;
         self.margin_step = 0.0;
+        self.used_sold_th_step = 0.0;
+        self.used_sold_usd_step = 0.0;
+        self.scrapped_th_step = 0.0;
         self.price_model.observe(&self.catalogue, view.date, h);
         self.review_max_h = self.review_max_h.max(h);
 
@@ -1133,6 +1163,9 @@ impl Population {
             }
         }
         out.fleet_j_per_th = if op_eff > 0.0 { asic_w / op_eff } else { 0.0 };
+        out.used_sold_th = self.used_sold_th_step;
+        out.used_sold_usd = self.used_sold_usd_step;
+        out.scrapped_th = self.scrapped_th_step;
         out.marginal_power_price_usd_per_kwh = self
             .regions
             .iter()
@@ -1163,7 +1196,10 @@ impl Population {
                 self.difficulty_history.pop_front();
             }
         }
-        self.retire(now);
+        match self.used_market {
+            None => self.retire(now),
+            Some(u) => self.retire_economic(view, now, &u),
+        }
         self.invest(view, h, now, rng);
     }
 
@@ -1197,43 +1233,186 @@ impl Population {
                 let age = now - self.h_delivered_day[i];
                 let idle = wmax.is_some_and(|w| self.h_cost[i] >= w) && age >= patience;
                 if age >= life || idle {
-                    self.book_end_group[k] -= book_end(
-                        self.h_th[i],
-                        self.h_paid_per_th[i],
-                        self.h_delivered_day[i],
-                        life,
-                    );
-                    self.h_alive[i] = false;
-                    let a = self.h_agent[i] as usize;
-                    let w = self.h_th[i] * self.gen_j[g] * self.groups[k].pue;
-                    self.agent_load_w[a] = (self.agent_load_w[a] - w).max(0.0);
-                    self.group_load_w[k] = (self.group_load_w[k] - w).max(0.0);
-                    self.installed_th_group[k] -= self.h_th[i];
-                    self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
-                    self.free_holdings.push(id);
+                    self.scrapped_th_step += self.h_th[i];
+                    self.remove_holding(i, g, k);
                     false
                 } else {
                     true
                 }
             });
-            if ids.len() != before {
-                self.lists[l].dirty = true;
-                if ids.is_empty() {
-                    // Guard against rounding residue.
-                    let any_left = self
-                        .lists
-                        .iter()
-                        .enumerate()
-                        .any(|(m, x)| m % n_grp == k && m != l && !x.ids.is_empty());
-                    if !any_left {
-                        self.installed_th_group[k] = 0.0;
-                        self.amort_usd_per_day_group[k] = 0.0;
-                        self.book_end_group[k] = 0.0;
-                    }
+            self.put_back_list(l, ids, before);
+        }
+    }
+
+    /// Takes holding `i` (of generation `g`, group `k`) out of its group's
+    /// books and loads and frees its slot; the caller removes it from its
+    /// list.
+    fn remove_holding(&mut self, i: usize, g: usize, k: usize) {
+        let life = self.gen_lifetime_days[g];
+        self.book_end_group[k] -= book_end(
+            self.h_th[i],
+            self.h_paid_per_th[i],
+            self.h_delivered_day[i],
+            life,
+        );
+        self.h_alive[i] = false;
+        let a = self.h_agent[i] as usize;
+        let w = self.h_th[i] * self.gen_j[g] * self.groups[k].pue;
+        self.agent_load_w[a] = (self.agent_load_w[a] - w).max(0.0);
+        self.group_load_w[k] = (self.group_load_w[k] - w).max(0.0);
+        self.installed_th_group[k] -= self.h_th[i];
+        self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
+        self.free_holdings.push(i as u32);
+    }
+
+    /// Puts list `l`'s holdings back after some of its `before` were
+    /// removed: marks it for a rebuild, and zeroes its group's sums when
+    /// the group has no holding left (rounding residue).
+    fn put_back_list(&mut self, l: usize, ids: Vec<u32>, before: usize) {
+        let n_grp = self.groups.len();
+        let k = l % n_grp;
+        if ids.len() != before {
+            self.lists[l].dirty = true;
+            if ids.is_empty() {
+                let any_left = self
+                    .lists
+                    .iter()
+                    .enumerate()
+                    .any(|(m, x)| m % n_grp == k && m != l && !x.ids.is_empty());
+                if !any_left {
+                    self.installed_th_group[k] = 0.0;
+                    self.amort_usd_per_day_group[k] = 0.0;
+                    self.book_end_group[k] = 0.0;
                 }
             }
-            self.lists[l].ids = ids;
         }
+        self.lists[l].ids = ids;
+    }
+
+    /// The value of keeping a used TH/s of generation `g` for the rest of
+    /// its physical life (`remaining_days`), as a function of the holder's
+    /// cost factor: group `k`'s NPV curve with no delivery lag and no price.
+    fn used_curve(
+        &self,
+        k: usize,
+        view: &MarketView,
+        g: usize,
+        remaining_days: f64,
+        pending_th: f64,
+    ) -> NpvCurve {
+        let grp = &self.groups[k];
+        let exp = self.expectation(k, view, pending_th);
+        NpvCurve::new(
+            &exp,
+            grp.hurdle,
+            remaining_days,
+            0.0,
+            self.gen_j[g],
+            grp.availability,
+            grp.other,
+            0.0,
+        )
+    }
+
+    /// Economic scrapping and the used market, at a review. Per
+    /// generation: machines past their physical life (release +
+    /// `max_life_years`) are scrapped; a holding whose owner values it
+    /// (the NPV of running it for the rest of that life, at its own power
+    /// price, discount rate and expectation) at no more than the scrap
+    /// value is offered. The offered machines of a generation are sold in
+    /// one uniform-price clearing ([`clear`]) at a price of at least the
+    /// scrap value to the agents who value them above it (bidding that
+    /// value, their cash, and their site's room); the sellers share the
+    /// proceeds pro rata and what is not sold is scrapped. Trades move
+    /// machines, never make or lose them: each buyer gets a holding of
+    /// the same generation, delivered now, at the clearing price.
+    fn retire_economic(&mut self, view: &MarketView, now: f64, u: &UsedMarketConfig) {
+        let n_grp = self.groups.len();
+        let n_gen = self.gen_j.len();
+        let scrap = u.scrap_value_usd_per_th;
+        let max_life = u.max_life_years * DAYS_PER_YEAR;
+        let pending_th = if self.history_days > 0.0 {
+            self.pending_th()
+        } else {
+            0.0
+        };
+        let mut offers = std::mem::take(&mut self.offers);
+        let mut bids = std::mem::take(&mut self.bids);
+        for g in 0..n_gen {
+            let release = self.catalogue.generations()[g].release.days() as f64;
+            let remaining = release + max_life - now;
+            offers.clear();
+            let mut offered_th = 0.0;
+            for k in 0..n_grp {
+                let l = self.list_index(g, k);
+                if self.lists[l].ids.is_empty() {
+                    continue;
+                }
+                let curve =
+                    (remaining > 0.0).then(|| self.used_curve(k, view, g, remaining, pending_th));
+                let mut ids = std::mem::take(&mut self.lists[l].ids);
+                let before = ids.len();
+                ids.retain(|&id| {
+                    let i = id as usize;
+                    let keep = curve.is_some_and(|c| {
+                        c.value_per_th(self.agent_k[self.h_agent[i] as usize]) > scrap
+                    });
+                    if !keep {
+                        if remaining > 0.0 {
+                            offers.push((self.h_agent[i], self.h_th[i]));
+                            offered_th += self.h_th[i];
+                        } else {
+                            self.scrapped_th_step += self.h_th[i];
+                        }
+                        self.remove_holding(i, g, k);
+                    }
+                    keep
+                });
+                self.put_back_list(l, ids, before);
+            }
+            if offers.is_empty() {
+                continue;
+            }
+            // Buyers: agents who value a used machine above the scrap
+            // value (values fall along each group's agents, sorted by
+            // cost factor).
+            bids.clear();
+            for k in 0..n_grp {
+                let curve = self.used_curve(k, view, g, remaining, pending_th);
+                self.push_group_bids(&mut bids, k, g, &curve, scrap);
+            }
+            let c = clear(&mut bids, offered_th, scrap);
+            let mut sold = 0.0;
+            for (i, bid) in bids.iter().enumerate().take(c.buyers) {
+                let th = c.quantity_of(i, bid);
+                if !(th > 0.0 && th.is_finite()) {
+                    continue;
+                }
+                let a = bid.bidder as usize;
+                let cost = th * c.price_usd_per_th;
+                self.agent_cash[a] = (self.agent_cash[a] - cost).max(0.0);
+                self.add_holding(a, g, th, c.price_usd_per_th, now);
+                let w = self.meter_w(a, g, th);
+                self.agent_load_w[a] += w;
+                self.group_load_w[self.agent_group[a] as usize] += w;
+                sold += th;
+            }
+            let sold = sold.min(offered_th);
+            // Sellers share the proceeds pro rata to what they offered.
+            let share = if offered_th > 0.0 {
+                sold / offered_th
+            } else {
+                0.0
+            };
+            for &(a, th) in &offers {
+                self.agent_cash[a as usize] += th * share * c.price_usd_per_th;
+            }
+            self.used_sold_th_step += sold;
+            self.used_sold_usd_step += sold * c.price_usd_per_th;
+            self.scrapped_th_step += offered_th - sold;
+        }
+        self.offers = offers;
+        self.bids = bids;
     }
 
     fn invest<R: rand::Rng + ?Sized>(&mut self, view: &MarketView, h: f64, now: f64, rng: &mut R) {
@@ -1346,7 +1525,54 @@ impl Population {
         pending_th: f64,
     ) -> NpvCurve {
         let grp = &self.groups[k];
-        let exp = match grp.outlook {
+        let exp = self.expectation(k, view, pending_th);
+        NpvCurve::new(
+            &exp,
+            grp.hurdle,
+            self.gen_lifetime_days[g],
+            self.lag_days,
+            self.gen_j[g],
+            grp.availability,
+            grp.other,
+            price,
+        )
+    }
+
+    /// Adds the bids of group `k`'s agents for machines of generation `g`
+    /// worth more than `floor` to them by `curve`: their value, their cash
+    /// and their site's room (agents without either do not bid). The
+    /// agents are sorted by cost factor, so values fall along the list and
+    /// the walk stops at the first one at or below the floor.
+    fn push_group_bids(
+        &self,
+        bids: &mut Vec<Bid>,
+        k: usize,
+        g: usize,
+        curve: &NpvCurve,
+        floor: f64,
+    ) {
+        let mut values = curve.sorted_values();
+        for &a in &self.group_sorted[k] {
+            let value = values.value_per_th(self.agent_k[a as usize]);
+            if value <= floor {
+                break;
+            }
+            let cash = self.agent_cash[a as usize];
+            let room = self.site_room_th(a as usize, g);
+            if cash > 0.0 && room > 0.0 {
+                bids.push(Bid {
+                    max_th: room,
+                    ..Bid::uncapped(a, value, cash)
+                });
+            }
+        }
+    }
+
+    /// Group `k`'s expected hashprice path as of `view` (`pending_th`,
+    /// TH/s on order, matters only to the pipeline outlook).
+    fn expectation(&self, k: usize, view: &MarketView, pending_th: f64) -> HashpriceExpectation {
+        let grp = &self.groups[k];
+        match grp.outlook {
             DifficultyOutlook::Fixed => {
                 HashpriceExpectation::from_view(view, grp.expectation, grp.growth)
             }
@@ -1363,17 +1589,7 @@ impl Population {
                     self.lag_days,
                 )
             }
-        };
-        NpvCurve::new(
-            &exp,
-            grp.hurdle,
-            self.gen_lifetime_days[g],
-            self.lag_days,
-            self.gen_j[g],
-            grp.availability,
-            grp.other,
-            price,
-        )
+        }
     }
 
     /// Draws one candidate entrant: its group and power price. In a
@@ -1452,22 +1668,7 @@ impl Population {
         for k in 0..self.groups.len() {
             let curve = self.npv_curve(k, view, g, reserve, pending_th);
             self.curves[k] = Some(curve);
-            // Sorted by cost factor, so values fall along the list.
-            let mut values = curve.sorted_values();
-            for &a in &self.group_sorted[k] {
-                let value = values.value_per_th(self.agent_k[a as usize]);
-                if value <= reserve {
-                    break;
-                }
-                let cash = self.agent_cash[a as usize];
-                let room = self.site_room_th(a as usize, g);
-                if cash > 0.0 && room > 0.0 {
-                    bids.push(Bid {
-                        max_th: room,
-                        ..Bid::uncapped(a, value, cash)
-                    });
-                }
-            }
+            self.push_group_bids(&mut bids, k, g, &curve, reserve);
         }
         if self.free_entry {
             let needed = supply_th * reserve;
