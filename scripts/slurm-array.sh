@@ -13,7 +13,7 @@
 # The script submits itself as an array job with task ids 0..SHARDS-1 (each
 # runs `minesim run --shard $SLURM_ARRAY_TASK_ID/$SHARDS`, 0-based), then a
 # merge job that starts only if every task succeeded. Outputs:
-#   $OUT/partials/partial-K-of-N.json   one per shard
+#   $OUT/partials/partial-K-of-N.bin   one per shard
 #   $OUT/results/                       points.csv / bands.csv, runs.csv, summary.json ...
 #   $OUT/logs/                          Slurm logs
 # A requeued or resubmitted task resumes from its checkpoint (--resume).

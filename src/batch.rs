@@ -353,7 +353,11 @@ impl JobsAggregate {
         }
         self.jobs.end = other.jobs.end;
         self.rows.extend(other.rows);
-        self.bands.merge(&other.bands);
+        if self.bands.cells.is_empty() {
+            self.bands = other.bands;
+        } else {
+            self.bands.merge(&other.bands);
+        }
         Ok(())
     }
 }

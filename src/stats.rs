@@ -21,9 +21,33 @@ const EXACT_LIMBS: usize = 18;
 /// aggregates byte-identical whatever the thread count or shard split.
 /// Magnitudes are limited to 2^300 (about 2e90); larger values saturate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ExactSumRepr")]
 pub struct ExactSum {
     limbs: [i64; EXACT_LIMBS],
     pending: u32,
+}
+
+/// The serialised form of an [`ExactSum`], checked when read: limbs and
+/// the count of pending additions within what [`ExactSum::add`] leaves,
+/// so that carries cannot overflow.
+#[derive(Deserialize)]
+struct ExactSumRepr {
+    limbs: [i64; EXACT_LIMBS],
+    pending: u32,
+}
+
+impl TryFrom<ExactSumRepr> for ExactSum {
+    type Error = String;
+    fn try_from(r: ExactSumRepr) -> Result<ExactSum, String> {
+        const BOUND: u64 = 1 << 62;
+        if r.pending >= 1 << 28 || r.limbs.iter().any(|l| l.unsigned_abs() > BOUND) {
+            return Err("exact sum out of range".into());
+        }
+        Ok(ExactSum {
+            limbs: r.limbs,
+            pending: r.pending,
+        })
+    }
 }
 
 impl Default for ExactSum {
@@ -200,11 +224,72 @@ pub const SKETCH_RELATIVE_ACCURACY: f64 = 0.005;
 /// does not happen with physical quantities.
 pub const SKETCH_MAX_BUCKETS: usize = 4096;
 
-/// Dense counts of consecutive bucket keys `offset ..`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Dense counts of consecutive bucket keys `offset ..`. Serialised
+/// sparsely (see [`SparseStore`]): a sketch of a few runs over a wide
+/// range is mostly zeros.
+#[derive(Debug, Clone, Default, PartialEq)]
 struct BucketStore {
     offset: i32,
     counts: Vec<u32>,
+}
+
+/// The serialised form of a [`BucketStore`]: its offset, its length
+/// (zeros at either end included, so the store comes back identical) and
+/// its non-zero buckets as `(gap, count)` pairs, `gap` being the number of
+/// zero buckets before this one since the previous non-zero one.
+#[derive(Serialize, Deserialize)]
+struct SparseStore {
+    offset: i32,
+    len: u32,
+    nonzero: Vec<(u32, u32)>,
+}
+
+impl Serialize for BucketStore {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut nonzero = Vec::new();
+        let mut next = 0usize;
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                nonzero.push(((i - next) as u32, c));
+                next = i + 1;
+            }
+        }
+        SparseStore {
+            offset: self.offset,
+            len: self.counts.len() as u32,
+            nonzero,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for BucketStore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let sparse = SparseStore::deserialize(d)?;
+        let len = sparse.len as usize;
+        // Keys are clamped to ±10^6 (`bucket_of`).
+        if sparse.offset.unsigned_abs() > 2_000_000 || len > SKETCH_MAX_BUCKETS {
+            return Err(D::Error::custom(format!(
+                "sketch of {len} buckets from key {}: out of range",
+                sparse.offset
+            )));
+        }
+        let mut counts = vec![0u32; len];
+        let mut next = 0usize;
+        for (gap, c) in sparse.nonzero {
+            let i = next.saturating_add(gap as usize);
+            if i >= len || c == 0 {
+                return Err(D::Error::custom("sketch buckets out of range"));
+            }
+            counts[i] = c;
+            next = i + 1;
+        }
+        Ok(BucketStore {
+            offset: sparse.offset,
+            counts,
+        })
+    }
 }
 
 impl BucketStore {
@@ -469,6 +554,38 @@ mod tests {
         sorted.sort_by(f64::total_cmp);
         let exact = sorted[sorted.len() - 1];
         assert!((a.quantile(1.0).unwrap() / exact - 1.0).abs() <= SKETCH_RELATIVE_ACCURACY);
+    }
+
+    #[test]
+    fn sketches_and_sums_round_trip_sparse() {
+        let mut s = QuantileSketch::default();
+        for x in [1.0, 1e3, 1e3, -5.0, 0.0, 2e6] {
+            s.push(x);
+        }
+        // Zeros at both ends of a store must come back too.
+        s.positive.counts.insert(0, 0);
+        s.positive.offset -= 1;
+        s.positive.counts.push(0);
+        let mut m = Moments::default();
+        [1.5, -2.25, 1e300].iter().for_each(|&x| m.push(x));
+        let bytes = postcard::to_allocvec(&(&s, &m)).unwrap();
+        let back: (QuantileSketch, Moments) = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, (s.clone(), m));
+        // Sparse: far fewer bytes than the dense buckets.
+        let dense = s.positive.counts.len() * 4;
+        assert!(postcard::to_allocvec(&s.positive).unwrap().len() * 20 < dense);
+        // Out-of-range buckets and sums are refused, not trusted.
+        let bad = SparseStore {
+            offset: 0,
+            len: 3,
+            nonzero: vec![(1, 2), (1, 1)],
+        };
+        let b = postcard::to_allocvec(&bad).unwrap();
+        assert!(postcard::from_bytes::<BucketStore>(&b).is_err());
+        let mut sum = ExactSum::default();
+        sum.limbs[3] = i64::MAX;
+        let b = postcard::to_allocvec(&sum).unwrap();
+        assert!(postcard::from_bytes::<ExactSum>(&b).is_err());
     }
 
     #[test]

@@ -122,6 +122,13 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// Runs `runs` runs of a scenario quietly, with `extra` arguments.
+fn run_quiet(sc: &Path, runs: &str, extra: &[&str]) {
+    let mut a = vec!["run", s(sc), "--runs", runs, "--quiet"];
+    a.extend_from_slice(extra);
+    ok(&a);
+}
+
 #[test]
 fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
     let t = crate::common::tempdir().unwrap();
@@ -148,14 +155,19 @@ fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
             s(&out(&format!("p3-{k}"))),
         ]);
     }
+    // More shards than runs: some are empty (the first, and some between).
+    for k in 0..12 {
+        with(&["--shard", &format!("{k}/12"), "--out", s(&out("p12"))]);
+    }
     ok(&["merge", "--quiet", "--out", s(&out("m2")), s(&out("p2"))]);
+    ok(&["merge", "--quiet", "--out", s(&out("m12")), s(&out("p12"))]);
     ok(&[
         "merge",
         "--quiet",
         "--out",
         s(&out("m3")),
         s(&out("p3-0")),
-        s(&out("p3-1").join("partial-1-of-3.json")),
+        s(&out("p3-1").join("partial-1-of-3.bin")),
         s(&out("p3-2")),
     ]);
     let names: Vec<String> = files(&out("t1")).into_keys().collect();
@@ -172,6 +184,7 @@ fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
     assert_same_outputs(&out("t1"), &out("t2"));
     assert_same_outputs(&out("t1"), &out("m2"));
     assert_same_outputs(&out("t1"), &out("m3"));
+    assert_same_outputs(&out("t1"), &out("m12"));
     // 10 runs: one header line and ten rows.
     let runs = std::fs::read_to_string(out("t1").join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 11);
@@ -259,19 +272,11 @@ fn merge_rejects_partials_that_do_not_fit() {
     let sc = write_scenario(t.path(), "plain.toml", PLAIN);
     let out = |n: &str| t.path().join(n);
     let shard = |k: &str, dir: &str, seed: &str| {
-        ok(&[
-            "run",
-            s(&sc),
-            "--runs",
+        run_quiet(
+            &sc,
             "4",
-            "--quiet",
-            "--seed",
-            seed,
-            "--shard",
-            k,
-            "--out",
-            s(&out(dir)),
-        ])
+            &["--seed", seed, "--shard", k, "--out", s(&out(dir))],
+        )
     };
     shard("0/3", "a", "1");
     shard("2/3", "a", "1");
@@ -298,6 +303,59 @@ fn merge_rejects_partials_that_do_not_fit() {
     let e = merge(&[s(&out("nowhere"))]);
     assert!(e.contains("no such file or folder"), "{e}");
     assert!(!out("m").exists());
+}
+
+/// Partial files of another format version, the old JSON ones and
+/// damaged ones are refused with exit code 2 and a message saying which.
+#[test]
+fn merge_refuses_other_formats_and_damaged_partials() {
+    let t = crate::common::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "plain.toml", PLAIN);
+    let out = |n: &str| t.path().join(n);
+    run_quiet(&sc, "4", &["--shard", "0/1", "--out", s(&out("p"))]);
+    let good = std::fs::read(out("p").join("partial-0-of-1.bin")).unwrap();
+    assert_eq!(&good[..8], b"MINESIMP");
+    assert_eq!(&good[8..12], &2u32.to_le_bytes());
+    let merge_of = |name: &str, bytes: &[u8]| {
+        let dir = out(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("partial-0-of-1.bin"), bytes).unwrap();
+        input_error(&["merge", "--quiet", "--out", s(&out("m")), s(&dir)])
+    };
+    let mut v3 = good.clone();
+    v3[8..12].copy_from_slice(&3u32.to_le_bytes());
+    let e = merge_of("v3", &v3);
+    assert!(
+        e.contains("partial format version 3, but this minesim reads version 2 only"),
+        "{e}"
+    );
+    let e = merge_of(
+        "json",
+        b"{\"format\":\"minesim-partial\",\"format_version\":1}",
+    );
+    assert!(e.contains("old JSON format (version 1)"), "{e}");
+    let e = merge_of("other", b"steps,price\n1,2\n");
+    assert!(e.contains("not a minesim partial file"), "{e}");
+    let e = merge_of("cut", &good[..good.len() - 100]);
+    assert!(e.contains("damaged partial file"), "{e}");
+    let mut flipped = good.clone();
+    let at = good.len() - 5000;
+    flipped[at] ^= 0x55;
+    let e = merge_of("flipped", &flipped);
+    assert!(e.contains("damaged partial file"), "{e}");
+    // A folder of old-format files only says so.
+    std::fs::create_dir_all(out("old")).unwrap();
+    std::fs::write(out("old").join("partial-0-of-1.json"), b"{}").unwrap();
+    let e = input_error(&["merge", "--quiet", "--out", s(&out("m")), s(&out("old"))]);
+    assert!(
+        e.contains("only partial files of the old JSON format"),
+        "{e}"
+    );
+    assert!(!out("m").exists());
+    // The good file still merges, to the one-machine bytes.
+    ok(&["merge", "--quiet", "--out", s(&out("m")), s(&out("p"))]);
+    run_quiet(&sc, "4", &["--out", s(&out("one"))]);
+    assert_same_outputs(&out("one"), &out("m"));
 }
 
 #[test]
@@ -327,21 +385,11 @@ fn resume_rejects_a_checkpoint_of_another_batch() {
     let t = crate::common::tempdir().unwrap();
     let sc = write_scenario(t.path(), "plain.toml", PLAIN);
     let out = t.path().join("o");
-    ok(&[
-        "run",
-        s(&sc),
-        "--runs",
-        "4",
-        "--quiet",
-        "--shard",
-        "0/2",
-        "--out",
-        s(&out),
-    ]);
+    run_quiet(&sc, "4", &["--shard", "0/2", "--out", s(&out)]);
     std::fs::create_dir_all(out.join(".partials")).unwrap();
     std::fs::rename(
-        out.join("partial-0-of-2.json"),
-        out.join(".partials/checkpoint-all.json"),
+        out.join("partial-0-of-2.bin"),
+        out.join(".partials/checkpoint-all.bin"),
     )
     .unwrap();
     let e = input_error(&[
@@ -369,7 +417,7 @@ fn killed_batch_resumes_to_identical_outputs() {
         .replace("runs = 10", "runs = 448");
     let sc = write_scenario(t.path(), "long.toml", &text);
     let killed = t.path().join("killed");
-    let checkpoint = killed.join(".partials/checkpoint-all.json");
+    let checkpoint = killed.join(".partials/checkpoint-all.bin");
     let args = |out: &Path| {
         vec![
             "run".to_string(),
@@ -427,7 +475,7 @@ fn killed_batch_resumes_to_identical_outputs() {
     #[cfg(unix)]
     {
         let stopped = t.path().join("stopped");
-        let checkpoint = stopped.join(".partials/checkpoint-all.json");
+        let checkpoint = stopped.join(".partials/checkpoint-all.bin");
         let child = Command::new(BIN)
             .args(args(&stopped))
             .stdout(Stdio::null())

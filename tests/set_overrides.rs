@@ -255,8 +255,8 @@ fn shards_carry_the_overrides_to_merge() {
     let other = t.path().join("other");
     ok(&["run", p, "--out", s(&other), "--shard", "1/2", "--quiet"]);
     std::fs::copy(
-        other.join("partial-1-of-2.json"),
-        parts.join("partial-1-of-2.json"),
+        other.join("partial-1-of-2.bin"),
+        parts.join("partial-1-of-2.bin"),
     )
     .unwrap();
     let e = input_error(&["merge", "--out", s(&merged), s(&parts)]);

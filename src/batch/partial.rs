@@ -1,33 +1,52 @@
-//! Partial results on disk: shard outputs (`partial-K-of-N.json`) and
-//! resume checkpoints (`.partials/checkpoint-*.json`), and merging shards.
+//! Partial results on disk: shard outputs (`partial-K-of-N.bin`) and
+//! resume checkpoints (`.partials/checkpoint-*.bin`), and merging shards.
 //!
-//! A partial file is JSON: `{"format": "minesim-partial", "format_version":
-//! 1, "manifest": {...}, "aggregate": {...}}`. The manifest identifies the
-//! batch (scenario text and its FNV-1a 64 hash, seed, runs per point,
-//! points, kept runs, minesim version) and the slice (shard, jobs); the
-//! aggregate holds the slice's [`JobsAggregate`]: one row per run and the
-//! exact per-step statistics (integer sums and counts). Floats are written
-//! in shortest round-trip form and read back exactly, so merged outputs are
-//! byte-identical to a single-machine run.
+//! A partial file is binary, in format version [`PARTIAL_FORMAT_VERSION`]:
+//!
+//! | bytes | content |
+//! | --- | --- |
+//! | 8 | [`PARTIAL_MAGIC`], `MINESIMP` |
+//! | 4 | format version, u32 little-endian |
+//! | 8 | length `L` of the manifest, u64 little-endian |
+//! | L | the [`Manifest`] as JSON (UTF-8) |
+//! | rest | one zstd frame of the [`JobsAggregate`] in postcard |
+//!
+//! The manifest identifies the batch (scenario text and its FNV-1a 64
+//! hash, seed, runs per point, points, kept runs, minesim version) and the
+//! slice (shard, jobs); it comes first and is plain JSON, so `merge` checks
+//! every shard before it decodes any aggregate, and `head -c` shows it.
+//! The aggregate holds the slice's rows (one per run) and the exact
+//! per-step statistics: integer sums and counts, the quantile sketches'
+//! buckets sparse (`(gap, count)` pairs). Floats are stored as their bits,
+//! so merged outputs are byte-identical to a single-machine run. Files of
+//! another version (or the JSON files of version 1) are refused with a
+//! message saying so.
 //!
 //! Shards are 0-based: `--shard K/N` with `0 <= K < N` runs the K-th of N
 //! contiguous, near-equal slices of the job list (see
 //! [`JobLayout::shard_jobs`]), which matches Slurm array task ids from 0 and
 //! Kubernetes `JOB_COMPLETION_INDEX`.
 
-use super::{JobLayout, JobsAggregate, JobsGap};
+use super::{BandCell, JobLayout, JobRow, JobsAggregate, JobsGap};
 use crate::atomic::write_atomic;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// Value of the `format` field of a partial file.
+/// Name of the format, as [`PartialFile::format`] holds it.
 pub const PARTIAL_FORMAT: &str = "minesim-partial";
-/// Version of the partial file layout.
-pub const PARTIAL_FORMAT_VERSION: u32 = 1;
+/// First bytes of every partial file and checkpoint.
+pub const PARTIAL_MAGIC: &[u8; 8] = b"MINESIMP";
+/// Version of the partial file layout (1 was JSON, no longer read).
+pub const PARTIAL_FORMAT_VERSION: u32 = 2;
+/// zstd level of the aggregate (3, zstd's default: most of the gain of
+/// higher levels at a fraction of their time).
+const ZSTD_LEVEL: i32 = 3;
+/// Largest manifest accepted (it holds the scenario text).
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 /// Folder (inside the output folder) holding resume checkpoints.
 pub const CHECKPOINT_DIR: &str = ".partials";
 /// Largest shard count accepted.
@@ -66,9 +85,9 @@ impl fmt::Display for Shard {
 }
 
 impl Shard {
-    /// `partial-K-of-N.json`.
+    /// `partial-K-of-N.bin`.
     pub fn file_name(&self) -> String {
-        format!("partial-{}-of-{}.json", self.index, self.count)
+        format!("partial-{}-of-{}.bin", self.index, self.count)
     }
 }
 
@@ -165,9 +184,8 @@ impl Manifest {
     }
 }
 
-/// A partial result file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A partial result file, read.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PartialFile {
     /// Always [`PARTIAL_FORMAT`].
     pub format: String,
@@ -200,8 +218,8 @@ impl PartialFile {
 /// Path of the resume checkpoint of a batch (or of one shard) in `out`.
 pub fn checkpoint_path(out: &Path, shard: Option<Shard>) -> PathBuf {
     let name = match shard {
-        Some(s) => format!("checkpoint-{}-of-{}.json", s.index, s.count),
-        None => "checkpoint-all.json".to_string(),
+        Some(s) => format!("checkpoint-{}-of-{}.bin", s.index, s.count),
+        None => "checkpoint-all.bin".to_string(),
     };
     out.join(CHECKPOINT_DIR).join(name)
 }
@@ -250,20 +268,18 @@ pub enum PartialError {
         #[source]
         source: io::Error,
     },
-    #[error("{}: not a minesim partial file: {source}", path.display())]
-    NotPartial {
-        path: PathBuf,
-        #[source]
-        source: serde_json::Error,
-    },
-    #[error("{}: format {format:?} version {version}, expected {PARTIAL_FORMAT:?} version {PARTIAL_FORMAT_VERSION}", path.display())]
-    Format {
-        path: PathBuf,
-        format: String,
-        version: u32,
-    },
-    #[error("{}: no partial-K-of-N.json files in this folder", dir.display())]
+    #[error("{}: not a minesim partial file (it does not start with {:?})", path.display(), String::from_utf8_lossy(PARTIAL_MAGIC))]
+    NotPartial { path: PathBuf },
+    #[error("{}: a partial file of the old JSON format (version 1), which this minesim (format version {PARTIAL_FORMAT_VERSION}) no longer reads: rerun the shard with this minesim, or merge with the minesim that wrote it", path.display())]
+    OldJson { path: PathBuf },
+    #[error("{}: partial format version {version}, but this minesim reads version {PARTIAL_FORMAT_VERSION} only: merge it with the minesim that wrote it, or rerun the shard", path.display())]
+    Format { path: PathBuf, version: u32 },
+    #[error("{}: damaged partial file: {reason}", path.display())]
+    Damaged { path: PathBuf, reason: String },
+    #[error("{}: no partial-K-of-N.bin files in this folder", dir.display())]
     NoPartialsInFolder { dir: PathBuf },
+    #[error("{}: only partial files of the old JSON format (partial-K-of-N.json, version 1), which this minesim (format version {PARTIAL_FORMAT_VERSION}) no longer reads: rerun the shards with this minesim, or merge with the minesim that wrote them", dir.display())]
+    OldJsonFolder { dir: PathBuf },
     #[error("{}: no such file or folder", path.display())]
     NotFound { path: PathBuf },
     #[error("no partial files to merge")]
@@ -297,7 +313,7 @@ pub enum PartialError {
         first: PathBuf,
         second: PathBuf,
     },
-    #[error("missing shard(s) {} (files partial-K-of-{count}.json)", missing.join(", "))]
+    #[error("missing shard(s) {} (files partial-K-of-{count}.bin)", missing.join(", "))]
     Missing { missing: Vec<String>, count: u64 },
     #[error("{}: {source}", path.display())]
     Gap {
@@ -307,65 +323,279 @@ pub enum PartialError {
     },
 }
 
-/// Writes a partial file atomically (compact JSON) from its parts,
-/// without copying the aggregate.
+/// Writes a partial file atomically from its parts, without copying the
+/// aggregate: the header and manifest, then the aggregate encoded
+/// straight into the zstd stream.
 pub fn write_partial(
     path: &Path,
     manifest: &Manifest,
     aggregate: &JobsAggregate,
 ) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Borrowed<'a> {
-        format: &'a str,
-        format_version: u32,
-        manifest: &'a Manifest,
-        aggregate: &'a JobsAggregate,
-    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let file = Borrowed {
-        format: PARTIAL_FORMAT,
-        format_version: PARTIAL_FORMAT_VERSION,
-        manifest,
-        aggregate,
-    };
+    let manifest_json = serde_json::to_vec(manifest).map_err(io::Error::other)?;
     write_atomic(path, |w| {
-        serde_json::to_writer(&mut *w, &file).map_err(io::Error::other)
+        w.write_all(PARTIAL_MAGIC)?;
+        w.write_all(&PARTIAL_FORMAT_VERSION.to_le_bytes())?;
+        w.write_all(&(manifest_json.len() as u64).to_le_bytes())?;
+        w.write_all(&manifest_json)?;
+        let mut z = NoFlush(zstd::Encoder::new(&mut *w, ZSTD_LEVEL)?);
+        z.0.include_checksum(true)?;
+        let bands = &aggregate.bands;
+        let head = AggregateHead {
+            jobs: aggregate.jobs.clone(),
+            rows: &aggregate.rows,
+            dates: &bands.dates,
+            time_years: &bands.time_years,
+            cells: bands.cells.len() as u64,
+        };
+        postcard::to_io(&head, &mut z).map_err(io::Error::other)?;
+        for cell in &bands.cells {
+            postcard::to_io(cell, &mut z).map_err(io::Error::other)?;
+        }
+        z.0.finish()?;
+        Ok(())
     })
+}
+
+/// A writer whose `flush` does nothing: `postcard::to_io` flushes after
+/// every value, and a flush ends a zstd block (the file grew by 70 %).
+struct NoFlush<W>(W);
+
+impl<W: Write> Write for NoFlush<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What [`PartialReader::append_to`] asks of a file before it appends it:
+/// sees the file's jobs and number of rows.
+pub type ShardCheck<'a> = dyn FnMut(&Range<u64>, u64) -> Result<(), PartialError> + 'a;
+
+/// A partial file opened and its manifest read; the aggregate is next.
+pub struct PartialReader {
+    path: PathBuf,
+    reader: BufReader<std::fs::File>,
+    /// The file's manifest.
+    pub manifest: Manifest,
+}
+
+impl PartialReader {
+    /// Opens a partial file and reads its header and manifest only (cheap:
+    /// `merge` checks every shard this way before decoding any aggregate).
+    pub fn open(path: &Path) -> Result<PartialReader, PartialError> {
+        let io = |source| PartialError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let damaged = |reason: String| PartialError::Damaged {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut reader = BufReader::new(std::fs::File::open(path).map_err(io)?);
+        let mut head = [0u8; 20];
+        let mut got = 0;
+        while got < head.len() {
+            match reader.read(&mut head[got..]).map_err(io)? {
+                0 => break,
+                n => got += n,
+            }
+        }
+        let first = head[..got].iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') {
+            return Err(PartialError::OldJson {
+                path: path.to_path_buf(),
+            });
+        }
+        if got < head.len() || &head[..8] != PARTIAL_MAGIC {
+            return Err(PartialError::NotPartial {
+                path: path.to_path_buf(),
+            });
+        }
+        let version = u32::from_le_bytes(head[8..12].try_into().expect("4 bytes"));
+        if version != PARTIAL_FORMAT_VERSION {
+            return Err(PartialError::Format {
+                path: path.to_path_buf(),
+                version,
+            });
+        }
+        let len = u64::from_le_bytes(head[12..20].try_into().expect("8 bytes"));
+        if len > MAX_MANIFEST_BYTES {
+            return Err(damaged(format!("manifest of {len} bytes")));
+        }
+        let mut json = vec![0u8; len as usize];
+        reader
+            .read_exact(&mut json)
+            .map_err(|e| damaged(format!("manifest: {e}")))?;
+        let manifest: Manifest =
+            serde_json::from_slice(&json).map_err(|e| damaged(format!("manifest: {e}")))?;
+        Ok(PartialReader {
+            path: path.to_path_buf(),
+            reader,
+            manifest,
+        })
+    }
+
+    /// Decodes the aggregate (the rest of the file).
+    pub fn finish(self) -> Result<PartialFile, PartialError> {
+        let mut aggregate = JobsAggregate::default();
+        let manifest = self.manifest.clone();
+        self.decode(&mut aggregate, None)?;
+        Ok(PartialFile::new(manifest, aggregate))
+    }
+
+    /// Appends the aggregate to `agg` (whose jobs must end where this
+    /// file's begin) as it is decoded, cell by cell: the file's aggregate
+    /// is never held whole. `check` sees the file's jobs and row count
+    /// before anything is appended (a refusal leaves `agg` as it was).
+    pub fn append_to(
+        self,
+        agg: &mut JobsAggregate,
+        check: &mut ShardCheck<'_>,
+    ) -> Result<(), PartialError> {
+        self.decode(agg, Some(check))
+    }
+
+    /// Decodes the aggregate into `agg`: a fresh one (`check` none) or one
+    /// to append to.
+    fn decode(
+        mut self,
+        agg: &mut JobsAggregate,
+        check: Option<&mut ShardCheck<'_>>,
+    ) -> Result<(), PartialError> {
+        let path = self.path.clone();
+        let damaged = |reason: String| PartialError::Damaged {
+            path: path.clone(),
+            reason,
+        };
+        let bad = |e: postcard::Error| damaged(format!("aggregate: {e}"));
+        // First the frame's checksum, so that nothing of a damaged file is
+        // merged (decompressing twice costs far less than decoding).
+        let start = self
+            .reader
+            .stream_position()
+            .map_err(|e| damaged(format!("aggregate: {e}")))?;
+        zstd::Decoder::with_buffer(&mut self.reader)
+            .and_then(|mut z| io::copy(&mut z, &mut io::sink()))
+            .map_err(|e| damaged(format!("aggregate: {e}")))?;
+        self.reader
+            .seek(SeekFrom::Start(start))
+            .map_err(|e| damaged(format!("aggregate: {e}")))?;
+        // Decoded as it is decompressed, through small buffers. The
+        // scratch space is for strings (step dates) and floats only.
+        let z = zstd::Decoder::with_buffer(&mut self.reader)
+            .map_err(|e| damaged(format!("aggregate: {e}")))?;
+        let mut scratch = vec![0u8; 1 << 16];
+        let reader = BufReader::with_capacity(1 << 16, z);
+        let (head, mut state): (OwnedAggregateHead, _) =
+            postcard::from_io((reader, &mut scratch)).map_err(bad)?;
+        let fresh = check.is_none();
+        if let Some(check) = check {
+            check(&head.jobs, head.rows.len() as u64)?;
+        }
+        if fresh {
+            agg.jobs = head.jobs.clone();
+        } else if head.jobs.start != agg.jobs.end {
+            return Err(PartialError::Gap {
+                path: path.clone(),
+                source: JobsGap {
+                    have: agg.jobs.clone(),
+                    next: head.jobs,
+                },
+            });
+        }
+        let into_empty = agg.bands.cells.is_empty();
+        // An empty shard (more shards than jobs) has no cells.
+        if !into_empty && head.cells != 0 && head.cells != agg.bands.cells.len() as u64 {
+            return Err(damaged(format!(
+                "{} band cells, the other shards have {}",
+                head.cells,
+                agg.bands.cells.len()
+            )));
+        }
+        if head.cells > 1 << 32 {
+            return Err(damaged(format!("{} band cells", head.cells)));
+        }
+        if into_empty {
+            agg.bands.dates = head.dates;
+            agg.bands.time_years = head.time_years;
+            agg.bands.cells.reserve(head.cells as usize);
+        }
+        for i in 0..head.cells as usize {
+            let (cell, next): (BandCell, _) = postcard::from_io(state).map_err(bad)?;
+            state = next;
+            if into_empty {
+                agg.bands.cells.push(cell);
+            } else {
+                let a = &mut agg.bands.cells[i];
+                a.moments.merge(&cell.moments);
+                a.sketch.merge(&cell.sketch);
+            }
+        }
+        let mut tail = [0u8; 1];
+        if state
+            .0
+            .read(&mut tail)
+            .map_err(|e| damaged(format!("aggregate: {e}")))?
+            != 0
+        {
+            return Err(damaged("bytes after the aggregate".into()));
+        }
+        agg.jobs.end = head.jobs.end;
+        agg.rows.extend(head.rows);
+        Ok(())
+    }
+}
+
+/// The aggregate before its band cells, as written.
+#[derive(Serialize)]
+struct AggregateHead<'a> {
+    jobs: Range<u64>,
+    rows: &'a [JobRow],
+    dates: &'a [String],
+    time_years: &'a [f64],
+    cells: u64,
+}
+
+/// [`AggregateHead`], read.
+#[derive(Deserialize)]
+struct OwnedAggregateHead {
+    jobs: Range<u64>,
+    rows: Vec<JobRow>,
+    dates: Vec<String>,
+    time_years: Vec<f64>,
+    cells: u64,
 }
 
 /// Reads a partial file; the error names the file.
 pub fn read_partial(path: &Path) -> Result<PartialFile, PartialError> {
-    let f = std::fs::File::open(path).map_err(|source| PartialError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let p: PartialFile =
-        serde_json::from_reader(BufReader::new(f)).map_err(|source| PartialError::NotPartial {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    if p.format != PARTIAL_FORMAT || p.format_version != PARTIAL_FORMAT_VERSION {
-        return Err(PartialError::Format {
-            path: path.to_path_buf(),
-            format: p.format,
-            version: p.format_version,
-        });
-    }
-    Ok(p)
+    PartialReader::open(path)?.finish()
 }
 
-/// Whether a file name is `partial-K-of-N.json`.
-fn is_partial_name(name: &str) -> bool {
+/// Whether a file name is `partial-K-of-N.bin` (with `ext` "bin"; "json"
+/// finds the old format's files).
+fn is_partial_name_ext(name: &str, ext: &str) -> bool {
     name.strip_prefix("partial-")
-        .and_then(|r| r.strip_suffix(".json"))
+        .and_then(|r| r.strip_suffix(ext))
+        .and_then(|r| r.strip_suffix('.'))
         .and_then(|r| r.split_once("-of-"))
         .is_some_and(|(k, n)| k.parse::<u64>().is_ok() && n.parse::<u64>().is_ok())
 }
 
+/// Whether a file name is `partial-K-of-N.bin`.
+fn is_partial_name(name: &str) -> bool {
+    is_partial_name_ext(name, "bin")
+}
+
 /// The partial files named by `inputs`: files as given, folders searched
-/// (not recursively) for `partial-K-of-N.json`. Sorted, duplicates removed.
+/// (not recursively) for `partial-K-of-N.bin`. Sorted, duplicates removed.
 pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, PartialError> {
     let mut files = Vec::new();
     for input in inputs {
@@ -375,7 +605,7 @@ pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, PartialError
         };
         if input.is_dir() {
             let entries = std::fs::read_dir(input).map_err(io)?;
-            let mut found = false;
+            let (mut found, mut old) = (false, false);
             for entry in entries {
                 let entry = entry.map_err(io)?;
                 let name = entry.file_name().to_string_lossy().into_owned();
@@ -383,6 +613,10 @@ pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, PartialError
                     files.push(entry.path());
                     found = true;
                 }
+                old |= is_partial_name_ext(&name, "json");
+            }
+            if !found && old {
+                return Err(PartialError::OldJsonFolder { dir: input.clone() });
             }
             if !found {
                 return Err(PartialError::NoPartialsInFolder { dir: input.clone() });
@@ -400,61 +634,55 @@ pub fn collect_partials(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, PartialError
     Ok(files)
 }
 
-/// Combines shard partials into the aggregate of the whole batch. Checks
-/// that they belong to the same batch, that every shard of the same count
-/// is present exactly once and complete. Returns the whole batch's
+/// Combines shard partial files into the aggregate of the whole batch.
+/// First reads every file's manifest only and checks that they belong to
+/// the same batch and that every shard of the same count is present
+/// exactly once; then decodes the aggregates one at a time, in shard
+/// order, checking each is complete and appending it, so memory holds one
+/// shard's aggregate beside the result. Returns the whole batch's
 /// manifest (no shard, all jobs) and the aggregate.
-pub fn merge_partials(
-    parts: Vec<(PathBuf, PartialFile)>,
-) -> Result<(Manifest, JobsAggregate), PartialError> {
-    let Some((first_path, first)) = parts.first() else {
+pub fn merge_partials(files: &[PathBuf]) -> Result<(Manifest, JobsAggregate), PartialError> {
+    let Some(first_path) = files.first() else {
         return Err(PartialError::Nothing);
     };
-    let first_path = first_path.clone();
-    let base = first.manifest.clone();
+    let base = PartialReader::open(first_path)?.manifest;
     let Some(first_shard) = base.shard else {
-        return Err(PartialError::NotShard { path: first_path });
+        return Err(PartialError::NotShard {
+            path: first_path.clone(),
+        });
     };
     let count = first_shard.count;
     let layout = base.layout();
-    let mut slots: Vec<Option<(PathBuf, PartialFile)>> = Vec::new();
-    slots.resize_with(count as usize, || None);
-    for (path, p) in parts {
-        if let Err(source) = p.manifest.same_batch(&base) {
+    let mut slots: Vec<Option<&PathBuf>> = vec![None; count as usize];
+    for path in files {
+        let manifest = PartialReader::open(path)?.manifest;
+        if let Err(source) = manifest.same_batch(&base) {
             return Err(PartialError::DifferentBatch {
-                first: first_path,
-                path,
+                first: first_path.clone(),
+                path: path.clone(),
                 source,
             });
         }
-        let Some(shard) = p.manifest.shard else {
-            return Err(PartialError::NotShard { path });
+        let Some(shard) = manifest.shard else {
+            return Err(PartialError::NotShard { path: path.clone() });
         };
         if shard.count != count {
             return Err(PartialError::MixedSplit {
-                first: first_path,
+                first: first_path.clone(),
                 first_shard,
-                path,
+                path: path.clone(),
                 shard,
-            });
-        }
-        if p.manifest.jobs != layout.shard_jobs(shard.index, count) || !p.is_complete() {
-            return Err(PartialError::Incomplete {
-                path,
-                shard,
-                done: p.aggregate.jobs,
-                jobs: p.manifest.jobs,
             });
         }
         let slot = &mut slots[shard.index as usize];
-        if let Some((other, _)) = slot {
+        if let Some(other) = slot {
             return Err(PartialError::Duplicate {
                 shard,
-                first: other.clone(),
-                second: path,
+                first: (*other).clone(),
+                second: path.clone(),
             });
         }
-        *slot = Some((path, p));
+        *slot = Some(path);
     }
     let missing: Vec<String> = slots
         .iter()
@@ -466,9 +694,30 @@ pub fn merge_partials(
         return Err(PartialError::Missing { missing, count });
     }
     let mut agg = JobsAggregate::starting_at(0);
-    for (path, p) in slots.into_iter().flatten() {
-        agg.append(p.aggregate)
-            .map_err(|source| PartialError::Gap { path, source })?;
+    for (index, path) in slots.into_iter().flatten().enumerate() {
+        let reader = PartialReader::open(path)?;
+        let shard = Shard {
+            index: index as u64,
+            count,
+        };
+        let jobs = reader.manifest.jobs.clone();
+        // Checked again: the file may have changed since its manifest was
+        // read.
+        let fits = reader.manifest.same_batch(&base).is_ok()
+            && reader.manifest.shard == Some(shard)
+            && jobs == layout.shard_jobs(shard.index, count);
+        reader.append_to(&mut agg, &mut |done, rows| {
+            if fits && *done == jobs && rows == jobs.end - jobs.start {
+                Ok(())
+            } else {
+                Err(PartialError::Incomplete {
+                    path: path.clone(),
+                    shard,
+                    done: done.clone(),
+                    jobs: jobs.clone(),
+                })
+            }
+        })?;
     }
     let manifest = Manifest {
         shard: None,
@@ -516,9 +765,12 @@ mod tests {
 
     #[test]
     fn partial_names() {
-        assert!(is_partial_name("partial-0-of-3.json"));
-        assert!(!is_partial_name("partial-x-of-3.json"));
-        assert!(!is_partial_name("checkpoint-all.json"));
+        assert!(is_partial_name("partial-0-of-3.bin"));
+        assert!(!is_partial_name("partial-0-of-3.json"));
+        assert!(is_partial_name_ext("partial-0-of-3.json", "json"));
+        assert!(!is_partial_name("partial-x-of-3.bin"));
+        assert!(!is_partial_name("partial-0-of-3xbin"));
+        assert!(!is_partial_name("checkpoint-all.bin"));
     }
 
     #[test]

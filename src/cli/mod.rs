@@ -47,13 +47,13 @@ pub enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = minesim::plan::Set::parse)]
         set: Vec<minesim::plan::Set>,
     },
-    /// Combine shard results (partial-K-of-N.json) into the outputs of the
+    /// Combine shard results (partial-K-of-N.bin) into the outputs of the
     /// whole batch, byte-identical to a single-machine run.
     Merge {
         /// Output folder for the merged outputs.
         #[arg(long)]
         out: PathBuf,
-        /// Partial files, or folders holding partial-K-of-N.json files.
+        /// Partial files, or folders holding partial-K-of-N.bin files.
         #[arg(required = true)]
         partials: Vec<PathBuf>,
         /// The scenario file, if it moved since the shards ran (its text

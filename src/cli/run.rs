@@ -32,7 +32,7 @@ pub struct RunArgs {
     #[arg(long)]
     quiet: bool,
     /// Run only shard K of N (0-based, 0 <= K < N) of the (point, run)
-    /// list and write partial-K-of-N.json into the output folder;
+    /// list and write partial-K-of-N.bin into the output folder;
     /// combine the shards with `minesim merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,

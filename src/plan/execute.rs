@@ -340,7 +340,7 @@ pub struct Merged {
     pub written: Written,
 }
 
-/// Combines shard results (`partial-K-of-N.json` files, or folders holding
+/// Combines shard results (`partial-K-of-N.bin` files, or folders holding
 /// them) into the outputs of the whole batch in `out_dir`, byte-identical
 /// to a single-machine run. `scenario` is the scenario file if it moved
 /// since the shards ran (its text must be unchanged); by default the text
@@ -352,12 +352,8 @@ pub fn merge(
 ) -> Result<Merged, PlanError> {
     let staging = stage(out_dir)?;
     let files = collect_partials(partials)?;
-    let parts = files
-        .iter()
-        .map(|f| read_partial(f).map(|p| (f.clone(), p)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let shards = parts.len();
-    let (manifest, agg) = merge_partials(parts)?;
+    let shards = files.len();
+    let (manifest, agg) = merge_partials(&files)?;
     let (path, text) = match scenario {
         Some(p) => {
             let text = read_scenario_text(p)?;
