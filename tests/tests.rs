@@ -13,6 +13,7 @@ mod engine_run;
 mod extremes;
 mod fuzz_corpus;
 mod hash_supply;
+mod headline;
 mod market;
 mod miners;
 mod properties;
