@@ -18,6 +18,7 @@ mod market;
 mod miners;
 mod properties;
 mod report;
+mod report_html;
 mod robust;
 mod scenario_errors;
 mod set_overrides;
