@@ -917,7 +917,8 @@ fn points_html(h: &mut String, s: &Value, points: &Table) {
         .unwrap_or_default();
     let _ = writeln!(
         h,
-        "<h2>Points</h2><p>Each point's mean across its runs, with the 95 % confidence interval of the mean (Student t) below it; quantiles and the other metrics are in <a href=\"points.csv\">points.csv</a>, each run in <a href=\"runs.csv\">runs.csv</a>.</p><table><tr><th>point</th>"
+        "<h2>Points</h2><p>Each point's mean across its runs, with the 95 % confidence interval of the mean (Student t) below it; quantiles and the other metrics are in <a href=\"points.csv\">points.csv</a>, each run in <a href=\"runs.csv\">runs.csv</a>.</p><table><colgroup><col style=\"width:6%\">{}<col style=\"width:6%\"></colgroup><tr><th>point</th>",
+        "<col>".repeat(params.len())
     );
     for p in &params {
         // Break long paths after their dots, not inside a word.
