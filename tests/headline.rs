@@ -1,6 +1,7 @@
-//! The terminal headline of `minesim run`: it quotes the batch (mean, 95 %
+//! The terminal side of `minesim run`: the headline quotes the batch (mean, 95 %
 //! confidence interval of the mean, p5-p95 range across runs) exactly as
-//! `summary.json` has it, and labels anything of run 0 as run 0.
+//! `summary.json` has it, and labels anything of run 0 as run 0; a sweep
+//! refuses `--keep-runs`.
 
 use std::path::Path;
 use std::process::Command;
@@ -124,4 +125,25 @@ fn headline_quotes_the_batch_statistics_of_summary_json() {
     let quiet = run_binary(tmp.path(), &["--quiet"]);
     assert_eq!(quiet.lines().count(), 1, "{quiet}");
     assert!(quiet.starts_with("outputs: "), "{quiet}");
+}
+
+/// A sweep writes no per-step series, so `--keep-runs` on one is refused
+/// (exit 2, nothing written) rather than ignored.
+#[test]
+fn keep_runs_is_refused_on_a_sweep() {
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_minesim"))
+        .args(["run", "scenarios/sweep-volatility.toml", "--runs", "2"])
+        .args(["--keep-runs", "2", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("error: --keep-runs is not supported for a sweep"),
+        "{err}"
+    );
+    assert!(!out.exists());
 }

@@ -25,9 +25,10 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Runs whose full per-step series are written (default 1: run 0 as steps.csv; not for sweeps).
-    #[arg(long, default_value_t = 1)]
-    keep_runs: u64,
+    /// Runs whose full per-step series are written (default 1: run 0 as
+    /// steps.csv). Refused on a sweep, which writes no per-step series.
+    #[arg(long, value_name = "K")]
+    keep_runs: Option<u64>,
     /// No progress bar and no summary on stdout except the output path.
     #[arg(long)]
     quiet: bool,
@@ -48,6 +49,10 @@ pub struct RunArgs {
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Set::parse)]
     set: Vec<Set>,
 }
+
+/// Why `--keep-runs` is refused on a sweep (the Python package says the
+/// same for `keep_runs`).
+pub const SWEEP_KEEP_RUNS: &str = "is not supported for a sweep: a sweep writes no per-step series (points.csv, runs.csv and summary.json only); to keep the runs of one point, run that point as a plain batch (the scenario without [sweep], the point's values given with --set PATH=VALUE)";
 
 pub fn run(args: RunArgs) -> Result<(), Error> {
     if args.threads == Some(0) {
@@ -71,7 +76,13 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         name: None,
         set: args.set,
     };
-    let plan = Plan::load(&args.scenario, &overrides, args.keep_runs)?;
+    let plan = Plan::load(&args.scenario, &overrides, args.keep_runs.unwrap_or(1))?;
+    if plan.sweep.is_some() && args.keep_runs.is_some() {
+        return Err(Error::Argument {
+            flag: "--keep-runs",
+            message: SWEEP_KEEP_RUNS.into(),
+        });
+    }
     plan.check_memory(minesim::resources::available_memory_bytes())?;
     let out_dir = args
         .out
