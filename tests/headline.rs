@@ -30,11 +30,11 @@ slope_eh_s = 20
 j_per_th = 18
 "#;
 
-fn run_binary(dir: &Path, extra: &[&str]) -> String {
+fn run_binary(dir: &Path, runs: &str, extra: &[&str]) -> String {
     let sc = dir.join("s.toml");
     std::fs::write(&sc, SCENARIO).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_minesim"))
-        .args(["run", "--runs", "12", "--out"])
+        .args(["run", "--runs", runs, "--out"])
         .arg(dir.join("out"))
         .args(extra)
         .arg(&sc)
@@ -80,7 +80,7 @@ fn assert_printed(printed: f64, exact: f64, what: &str) {
 #[test]
 fn headline_quotes_the_batch_statistics_of_summary_json() {
     let tmp = crate::common::tempdir().unwrap();
-    let stdout = run_binary(tmp.path(), &[]);
+    let stdout = run_binary(tmp.path(), "12", &[]);
     let summary: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(tmp.path().join("out/summary.json")).unwrap(),
     )
@@ -122,9 +122,16 @@ fn headline_quotes_the_batch_statistics_of_summary_json() {
         assert!(line.contains("run 0"), "unlabelled run-0 line: {line}");
     }
     // --quiet prints only the output path.
-    let quiet = run_binary(tmp.path(), &["--quiet"]);
+    let quiet = run_binary(tmp.path(), "12", &["--quiet"]);
     assert_eq!(quiet.lines().count(), 1, "{quiet}");
     assert!(quiet.starts_with("outputs: "), "{quiet}");
+    // One run has no interval of the mean.
+    let one = run_binary(tmp.path(), "1", &[]);
+    let line = one
+        .lines()
+        .find(|l| l.trim_start().starts_with("total cost / reward"))
+        .unwrap();
+    assert!(line.contains("95 % CI n/a  p5-p95 ["), "{line}");
 }
 
 /// A sweep writes no per-step series, so `--keep-runs` on one is refused

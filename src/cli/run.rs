@@ -158,12 +158,16 @@ pub const HEADLINE_METRICS: [(&str, &str); 4] = [
 /// One headline line of a batch statistic: mean, 95 % confidence interval
 /// of the mean and the p5-p95 range across runs, from `summary.json`.
 fn headline_metric_line(label: &str, m: &serde_json::Value) -> String {
-    let f = |k: &str| fmt_sig(m.get(k).and_then(serde_json::Value::as_f64));
+    let get = |k: &str| m.get(k).and_then(serde_json::Value::as_f64);
+    let f = |k: &str| fmt_sig(get(k));
+    // One run (or one defined value) has no interval.
+    let ci = match (get("mean_ci95_low"), get("mean_ci95_high")) {
+        (Some(lo), Some(hi)) => format!("[{}, {}]", fmt_sig(Some(lo)), fmt_sig(Some(hi))),
+        _ => "n/a".into(),
+    };
     format!(
-        "  {label:<24} mean {}  95 % CI [{}, {}]  p5-p95 [{}, {}]",
+        "  {label:<24} mean {}  95 % CI {ci}  p5-p95 [{}, {}]",
         f("mean"),
-        f("mean_ci95_low"),
-        f("mean_ci95_high"),
         f("p5"),
         f("p95")
     )
