@@ -42,7 +42,10 @@ record() {
       continue
     fi
     rm -rf "${dir:?}/$s"
-    "$bin" run "$f" --runs "$RUNS" --keep-runs 2 --quiet --threads 2 --out "$dir/$s" >/dev/null
+    # Kept runs for plain batches; a sweep refuses --keep-runs.
+    local keep=(--keep-runs 2)
+    if grep -q '^\[sweep\]' "$f"; then keep=(); fi
+    "$bin" run "$f" --runs "$RUNS" "${keep[@]}" --quiet --threads 2 --out "$dir/$s" >/dev/null
     echo "recorded $s" >&2
   done
 }

@@ -247,14 +247,15 @@ def run(
     seed: Optional[int] = None,
     threads: Optional[int] = None,
     set: Optional[Dict[str, Any]] = None,
-    keep_runs: int = 1,
+    keep_runs: Optional[int] = None,
     progress: Union[bool, Callable[[int, int], None]] = True,
 ) -> Result:
     """Runs a scenario (a file path or a :class:`Scenario`) like
     ``minesim run``: ``runs`` and ``seed`` override the scenario's,
     ``threads`` (default: all cores) changes no number, ``set`` maps field
     paths to values (``--set``), ``keep_runs`` is ``--keep-runs`` (runs
-    whose full series are kept; plain batches only). ``progress``: a bar
+    whose full series are kept, default 1; plain batches only: a sweep
+    raises :class:`InputError` when it is given). ``progress``: a bar
     (True), nothing (False), or a function called with (done, total).
 
     Raises :class:`ScenarioError` (and the other :class:`MinesimError`\\ s)

@@ -170,7 +170,7 @@ impl Observer for Counter {
 /// 50 ms while the batch runs, and once at the end.
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (path, text, set, out_dir, runs=None, seed=None, keep_runs=1, threads=None, progress=None))]
+#[pyo3(signature = (path, text, set, out_dir, runs=None, seed=None, keep_runs=None, threads=None, progress=None))]
 fn run(
     py: Python<'_>,
     path: PathBuf,
@@ -179,7 +179,7 @@ fn run(
     out_dir: PathBuf,
     runs: Option<u64>,
     seed: Option<u64>,
-    keep_runs: u64,
+    keep_runs: Option<u64>,
     threads: Option<usize>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(String, Vec<String>)> {
@@ -196,7 +196,15 @@ fn run(
         set: sets(set)?,
         ..Overrides::default()
     };
-    let plan = make_plan(py, &path, text, &overrides, keep_runs)?;
+    let plan = make_plan(py, &path, text, &overrides, keep_runs.unwrap_or(1))?;
+    if plan.sweep.is_some() && keep_runs.is_some() {
+        // As the CLI refuses `--keep-runs` on a sweep.
+        return Err(raise(
+            py,
+            "InputError",
+            "keep_runs is not supported for a sweep: a sweep writes no per-step series (points.csv, runs.csv and summary.json only); to keep the runs of one point, run that point as a plain batch (the scenario without [sweep], the point's values given with set=)".into(),
+        ));
+    }
     plan.check_memory(minesim::resources::available_memory_bytes())
         .map_err(|e| plan_error(py, e))?;
     let stop = AtomicBool::new(false);

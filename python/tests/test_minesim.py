@@ -117,6 +117,12 @@ def test_sweep_returns_points(repo, run_cli, tmp_path):
     assert_same_numbers(r.points, cli_out / "points.csv")
     assert len(r.points) == r.summary["points"]
     assert r.bands is None and r.steps is None
+    # Kept runs are refused on a sweep, by the CLI and here alike.
+    want = cli_error(run_cli, "run", sc, "--runs", 2, "--keep-runs", 2, "--out", tmp_path / "k")
+    assert want.startswith("--keep-runs is not supported for a sweep")
+    assert not (tmp_path / "k").exists()
+    with pytest.raises(minesim.InputError, match="keep_runs is not supported for a sweep"):
+        minesim.run(sc, runs=2, keep_runs=2, progress=False)
 
 
 def test_scenario_objects_and_threads_change_no_byte(run_cli, tmp_path):

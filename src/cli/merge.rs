@@ -12,7 +12,7 @@ pub fn merge(
 ) -> Result<(), Error> {
     let merged = minesim::plan::merge(partials, scenario, out)?;
     if !quiet {
-        print_headline(&merged.plan, &merged.written);
+        print_headline(&merged.plan, &merged.written, out);
     }
     println!(
         "outputs: {} ({} files, merged from {} shards)",

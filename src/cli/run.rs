@@ -25,9 +25,10 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Runs whose full per-step series are written (default 1: run 0 as steps.csv; not for sweeps).
-    #[arg(long, default_value_t = 1)]
-    keep_runs: u64,
+    /// Runs whose full per-step series are written (default 1: run 0 as
+    /// steps.csv). Refused on a sweep, which writes no per-step series.
+    #[arg(long, value_name = "K")]
+    keep_runs: Option<u64>,
     /// No progress bar and no summary on stdout except the output path.
     #[arg(long)]
     quiet: bool,
@@ -48,6 +49,10 @@ pub struct RunArgs {
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Set::parse)]
     set: Vec<Set>,
 }
+
+/// Why `--keep-runs` is refused on a sweep (the Python package says the
+/// same for `keep_runs`).
+pub const SWEEP_KEEP_RUNS: &str = "is not supported for a sweep: a sweep writes no per-step series (points.csv, runs.csv and summary.json only); to keep the runs of one point, run that point as a plain batch (the scenario without [sweep], the point's values given with --set PATH=VALUE)";
 
 pub fn run(args: RunArgs) -> Result<(), Error> {
     if args.threads == Some(0) {
@@ -71,7 +76,13 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         name: None,
         set: args.set,
     };
-    let plan = Plan::load(&args.scenario, &overrides, args.keep_runs)?;
+    let plan = Plan::load(&args.scenario, &overrides, args.keep_runs.unwrap_or(1))?;
+    if plan.sweep.is_some() && args.keep_runs.is_some() {
+        return Err(Error::Argument {
+            flag: "--keep-runs",
+            message: SWEEP_KEEP_RUNS.into(),
+        });
+    }
     plan.check_memory(minesim::resources::available_memory_bytes())?;
     let out_dir = args
         .out
@@ -87,7 +98,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
     match plan.execute(&out_dir, &options, &progress)? {
         Outcome::Finished { files, written } => {
             if !args.quiet {
-                print_headline(&plan, &written);
+                print_headline(&plan, &written, &out_dir);
             }
             println!("outputs: {} ({} files)", out_dir.display(), files.len());
             Ok(())
@@ -119,12 +130,55 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
     }
 }
 
-fn fmt_opt(x: Option<f64>) -> String {
-    x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into())
+/// A number with four significant digits (`n/a` when undefined).
+pub fn fmt_sig(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => {
+            let magnitude = if v == 0.0 {
+                0
+            } else {
+                v.abs().log10().floor() as i32
+            };
+            let decimals = (3 - magnitude).clamp(0, 12) as usize;
+            format!("{v:.decimals$}")
+        }
+        _ => "n/a".into(),
+    }
 }
 
-/// One line on stdout saying what was computed.
-pub fn print_headline(plan: &Plan, written: &Written) {
+/// The batch statistics the headline quotes: (key in `summary.json`'s
+/// `metrics`, label).
+pub const HEADLINE_METRICS: [(&str, &str); 4] = [
+    ("equilibrium_ratio_energy", "energy spend / reward"),
+    ("equilibrium_ratio_total", "total cost / reward"),
+    ("equilibrium_energy_twh_per_year", "energy use, TWh/yr"),
+    ("equilibrium_hashrate_eh_s", "hashrate, EH/s"),
+];
+
+/// One headline line of a batch statistic: mean, 95 % confidence interval
+/// of the mean and the p5-p95 range across runs, from `summary.json`.
+fn headline_metric_line(label: &str, m: &serde_json::Value) -> String {
+    let get = |k: &str| m.get(k).and_then(serde_json::Value::as_f64);
+    let f = |k: &str| fmt_sig(get(k));
+    // One run (or one defined value) has no interval.
+    let ci = match (get("mean_ci95_low"), get("mean_ci95_high")) {
+        (Some(lo), Some(hi)) => format!("[{}, {}]", fmt_sig(Some(lo)), fmt_sig(Some(hi))),
+        _ => "n/a".into(),
+    };
+    format!(
+        "  {label:<24} mean {}  95 % CI {ci}  p5-p95 [{}, {}]",
+        f("mean"),
+        f("p5"),
+        f("p95")
+    )
+}
+
+/// What stdout says about a finished batch or sweep: for a batch, the
+/// batch means of the headline ratios with their 95 % intervals and p5-p95
+/// ranges (read back from the `summary.json` just written into `out_dir`,
+/// so the terminal quotes exactly the file), then run 0's block count,
+/// labelled as run 0.
+pub fn print_headline(plan: &Plan, written: &Written, out_dir: &Path) {
     match written {
         Written::Sweep {
             points,
@@ -132,24 +186,36 @@ pub fn print_headline(plan: &Plan, written: &Written) {
             mode,
             paths,
         } => println!(
-            "{}: sweep of {points} points x {runs_per_point} run(s) ({} over {})",
+            "{}: sweep of {points} points x {runs_per_point} run(s) ({} over {}); per-point means and 95 % intervals in points.csv",
             plan.base.name,
             mode.name(),
             paths.join(", ")
         ),
-        Written::Batch {
-            runs,
-            first: Some(s),
-        } => println!(
-            "{}: {runs} run(s), {} steps; run 0: {} blocks, mean interval {} s, equilibrium energy/reward {}, total cost/reward {}, {:.1} TWh/yr",
-            plan.base.name,
-            s.steps,
-            s.blocks,
-            fmt_opt(s.mean_block_interval_s),
-            fmt_opt(s.equilibrium_ratio_energy),
-            fmt_opt(s.equilibrium_ratio_total),
-            s.equilibrium_energy_twh_per_year,
-        ),
-        Written::Batch { first: None, .. } => {}
+        Written::Batch { runs, first } => {
+            let steps = first.as_ref().map(|s| s.steps).unwrap_or(0);
+            println!(
+                "{}: {runs} run(s), {steps} steps; equilibrium over the last {} year(s), across the batch's runs:",
+                plan.base.name,
+                plan.base.metrics.window_years(plan.base.simulation.years),
+            );
+            let summary = std::fs::read_to_string(out_dir.join("summary.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+            match summary {
+                Some(s) => {
+                    for (key, label) in HEADLINE_METRICS {
+                        println!("{}", headline_metric_line(label, &s["metrics"][key]));
+                    }
+                }
+                None => println!("  (batch statistics: see summary.json)"),
+            }
+            if let Some(s) = first {
+                println!(
+                    "  run 0 alone: {} blocks, mean block interval {} s",
+                    s.blocks,
+                    fmt_sig(s.mean_block_interval_s)
+                );
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! (`bands.csv`, `steps.csv`, `runs.csv`, `fleet.csv`, `summary.json`), so
 //! `minesim report DIR` can rebuild them without running anything.
 
+pub mod params;
 pub mod tables;
 
 use crate::calendar::Date;
@@ -92,6 +93,8 @@ pub struct ReportInputs {
     pub steps: Option<Table>,
     pub runs: Option<Table>,
     pub fleet: Option<Table>,
+    /// A sweep's `points.csv` (none for a plain batch).
+    pub points: Option<Table>,
     /// Calendar years of the steps (x axis).
     pub years: Vec<f64>,
     pub step_days: f64,
@@ -156,6 +159,7 @@ impl ReportInputs {
             steps: optional("steps.csv")?,
             runs: optional("runs.csv")?,
             fleet: optional("fleet.csv")?,
+            points: None,
             summary,
             years,
             step_days,
@@ -727,6 +731,7 @@ pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
         steps: None,
         runs: None,
         fleet: None,
+        points: Some(points),
         years: Vec::new(),
         step_days: 1.0,
     };
@@ -745,55 +750,211 @@ pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     write_charts_and_html(dir, &inputs, &charts)
 }
 
-/// The self-contained HTML report.
-pub fn report_html(
-    inp: &ReportInputs,
-    charts: &[ReportChart],
-    dir: &Path,
-) -> Result<String, ReportError> {
-    let s = &inp.summary;
-    let name = s["scenario"].as_str().unwrap_or("scenario");
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>minesim: {}</title>\n<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}th:first-child,td:first-child{{text-align:left}}figure{{margin:2em 0}}figure svg{{width:100%;height:auto}}figcaption{{color:#555}}</style></head><body>\n",
-        esc(name)
-    );
-    let _ = writeln!(h, "<h1>minesim report: {}</h1>", esc(name));
-    if let Some(d) = s["description"].as_str().filter(|d| !d.is_empty()) {
-        let _ = writeln!(h, "<p>{}</p>", esc(d));
+/// The report's style sheet: tables fill the page width and wrap long
+/// cells (no cell is pushed off-screen).
+const STYLE: &str = "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}\
+table{border-collapse:collapse;margin:1em 0;width:100%;table-layout:fixed}\
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;vertical-align:top;overflow-wrap:anywhere;word-wrap:break-word}\
+th:first-child,td:first-child{text-align:left}\
+td.text,th.text{text-align:left}\
+tr.section th{background:#f0f0f0;text-align:left}\
+table.params td:nth-child(2),table.params th{text-align:left}\
+figure{margin:2em 0}figure svg{width:100%;height:auto}figcaption{color:#555}";
+
+/// The column widths of the three-column tables (name, value, unit).
+const PARAM_COLS: &str = "<colgroup><col style=\"width:45%\"><col style=\"width:40%\"><col style=\"width:15%\"></colgroup>";
+
+/// A JSON scalar as plain text (strings without quotes; `None` for null).
+fn plain_value(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(params::number_text(n)),
+        other => Some(other.to_string()),
     }
-    let _ = writeln!(h, "<h2>Key parameters</h2><table>");
-    for key in [
-        "start_date",
-        "end_date",
-        "step_days",
-        "runs",
-        "seed",
-        "equilibrium_window_years",
-        "world_electricity_twh_per_year",
-    ] {
-        let _ = writeln!(
-            h,
-            "<tr><td>{key}</td><td>{}</td></tr>",
-            esc(&s[key].to_string())
-        );
+}
+
+/// The run's facts (dates, runs, seed, window, overrides), from the top
+/// of `summary.json`; fields that are null or absent are left out.
+fn run_facts_html(h: &mut String, s: &Value) {
+    let sweep = s.get("point_results").is_some();
+    let mut facts: Vec<(&str, &str, &str)> = vec![
+        ("start date", "start_date", ""),
+        ("end date", "end_date", ""),
+        ("steps", "steps", ""),
+        ("step length", "step_days", "days"),
+    ];
+    if sweep {
+        facts.extend([
+            ("sweep points", "points", ""),
+            ("runs per point", "runs_per_point", ""),
+            ("runs in all", "runs", ""),
+        ]);
+    } else {
+        facts.push(("runs", "runs", ""));
     }
-    if let Some(cfg) = s.get("config") {
-        for key in ["price", "fees", "hash_supply", "chain"] {
-            if let Some(v) = cfg.get(key).filter(|v| !v.is_null()) {
-                let _ = writeln!(
-                    h,
-                    "<tr><td>{key}</td><td style=\"text-align:left\"><code>{}</code></td></tr>",
-                    esc(&v.to_string())
-                );
-            }
+    facts.extend([
+        ("seed", "seed", ""),
+        (
+            "equilibrium window (last)",
+            "equilibrium_window_years",
+            "years",
+        ),
+        (
+            "world electricity generation",
+            "world_electricity_twh_per_year",
+            "TWh/yr",
+        ),
+    ]);
+    let _ = writeln!(h, "<h2>Run</h2><table class=\"params\">{PARAM_COLS}");
+    for (label, key, unit) in facts {
+        if let Some(v) = s.get(key).and_then(plain_value) {
+            let _ = writeln!(
+                h,
+                "<tr><td>{label}</td><td>{}</td><td class=\"text\">{unit}</td></tr>",
+                esc(&v)
+            );
+        }
+    }
+    if let Some(o) = s["overrides"].as_object().filter(|o| !o.is_empty()) {
+        for (path, v) in o {
+            let _ = writeln!(
+                h,
+                "<tr><td>--set {}</td><td>{}</td><td class=\"text\">{}</td></tr>",
+                esc(path),
+                esc(&plain_value(v).unwrap_or_default()),
+                params::unit_of(path)
+            );
         }
     }
     let _ = writeln!(h, "</table>");
+}
+
+/// The scenario as run: every field of `config` (or, in a sweep, of the
+/// sweep's definition), one row each, grouped by table.
+fn params_html(h: &mut String, s: &Value) {
+    let (title, note, rows) = match s.get("config") {
+        Some(cfg) => (
+            "Scenario as run",
+            "Every field of the scenario after defaults and <code>--set</code> overrides, by its path in the file (as <code>--set</code> takes it); <em>not set</em> marks an optional field left out.",
+            params::param_rows(cfg),
+        ),
+        None => (
+            "Sweep",
+            "The swept parameters and their values (each point's values and results are in the table of points). A sweep's summary.json records the sweep, not the rest of the base scenario: that is in the scenario file.",
+            params::param_rows(&serde_json::json!({ "sweep": s["sweep"] })),
+        ),
+    };
     let _ = writeln!(
         h,
-        "<h2>Summary across runs</h2><p>Mean with its 95 % confidence interval (Student t), and the 5 %, 50 % and 95 % quantiles across runs.</p><table><tr><th>metric</th><th>mean</th><th>95 % CI</th><th>p5</th><th>p50</th><th>p95</th></tr>"
+        "<h2>{title}</h2><p>{note}</p><table class=\"params\">{PARAM_COLS}<tr><th>parameter</th><th>value</th><th>unit</th></tr>"
+    );
+    let mut section = None;
+    let mut seen: Vec<String> = Vec::new();
+    for r in rows {
+        if section.as_ref() != Some(&r.section) {
+            let mut name = if r.section.is_empty() {
+                "top level".to_string()
+            } else {
+                r.section.clone()
+            };
+            if seen.contains(&r.section) {
+                // Back in a table after its list of tables (miner groups).
+                name.push_str(" (continued)");
+            } else {
+                seen.push(r.section.clone());
+            }
+            let _ = writeln!(
+                h,
+                "<tr class=\"section\"><th colspan=\"3\">{}</th></tr>",
+                esc(&name)
+            );
+            section = Some(r.section.clone());
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>",
+            esc(&r.path),
+            esc(&r.value),
+            r.unit
+        );
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+/// A `mean [low – high]` cell from `points.csv`'s columns for `key`.
+fn mean_ci_cell(points: &Table, key: &str, i: usize) -> String {
+    let get = |suffix: &str| {
+        points
+            .numbers(&format!("{key}_{suffix}"))
+            .get(i)
+            .copied()
+            .filter(|x| x.is_finite())
+    };
+    match (get("mean"), get("ci95_low"), get("ci95_high")) {
+        (None, _, _) => "–".into(),
+        (Some(m), Some(lo), Some(hi)) => format!(
+            "{}<br><small>[{} – {}]</small>",
+            chart::format_value(m),
+            chart::format_value(lo),
+            chart::format_value(hi)
+        ),
+        (Some(m), _, _) => chart::format_value(m),
+    }
+}
+
+/// The sweep's table of points: the swept values, the runs of each point,
+/// and the mean with its 95 % confidence interval of the main metrics.
+fn points_html(h: &mut String, s: &Value, points: &Table) {
+    let params: Vec<String> = s["sweep"]["parameters"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p["path"].as_str().map(str::to_string))
+                .filter(|p| points.has(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        h,
+        "<h2>Points</h2><p>Each point's mean across its runs, with the 95 % confidence interval of the mean (Student t) below it; quantiles and the other metrics are in <a href=\"points.csv\">points.csv</a>, each run in <a href=\"runs.csv\">runs.csv</a>.</p><table><colgroup><col style=\"width:6%\">{}<col style=\"width:6%\"></colgroup><tr><th>point</th>",
+        "<col>".repeat(params.len())
+    );
+    for p in &params {
+        // Break long paths after their dots, not inside a word.
+        let _ = write!(h, "<th>{}</th>", esc(p).replace('.', ".<wbr>"));
+    }
+    let _ = write!(h, "<th>runs</th>");
+    for (_, label, _) in SWEEP_CHART_KEYS {
+        let _ = write!(h, "<th>{}</th>", esc(label));
+    }
+    let _ = writeln!(h, "</tr>");
+    let index = points.text("point");
+    let runs = points.text("runs");
+    let values: Vec<Vec<String>> = params.iter().map(|p| points.text(p)).collect();
+    let cell = |v: &[String], i: usize| esc(v.get(i).map(String::as_str).unwrap_or(""));
+    for i in 0..index.len() {
+        let _ = write!(h, "<tr><td>{}</td>", cell(&index, i));
+        for v in &values {
+            let _ = write!(h, "<td>{}</td>", cell(v, i));
+        }
+        let _ = write!(h, "<td>{}</td>", cell(&runs, i));
+        for (key, _, _) in SWEEP_CHART_KEYS {
+            let _ = write!(h, "<td>{}</td>", mean_ci_cell(points, key, i));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+/// The batch's "Summary across runs": every per-run scalar of
+/// `summary.json`'s `metrics` with its unit, mean, 95 % confidence
+/// interval of the mean and 5/50/95 % quantiles.
+fn summary_html(h: &mut String, s: &Value) {
+    let _ = writeln!(
+        h,
+        "<h2>Summary across runs</h2><p>Mean with its 95 % confidence interval (Student t), and the 5 %, 50 % and 95 % quantiles across runs; <em>equilibrium</em> values are taken over the last {} year(s) of each run.</p><table><colgroup><col style=\"width:34%\"><col style=\"width:11%\"><col style=\"width:11%\"><col style=\"width:17%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:9%\"></colgroup><tr><th>metric</th><th class=\"text\">unit</th><th>mean</th><th>95 % CI</th><th>p5</th><th>p50</th><th>p95</th></tr>",
+        fmt_num(&s["equilibrium_window_years"])
     );
     if let Some(metrics) = s["metrics"].as_object() {
         for (k, m) in metrics {
@@ -805,8 +966,9 @@ pub fn report_html(
             };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{ci}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{ci}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(k),
+                params::unit_of(k),
                 fmt_num(&m["mean"]),
                 fmt_num(&m["p5"]),
                 fmt_num(&m["p50"]),
@@ -814,7 +976,34 @@ pub fn report_html(
             );
         }
     }
-    let _ = writeln!(h, "</table><h2>Charts</h2>");
+    let _ = writeln!(h, "</table>");
+}
+
+/// The self-contained HTML report.
+pub fn report_html(
+    inp: &ReportInputs,
+    charts: &[ReportChart],
+    dir: &Path,
+) -> Result<String, ReportError> {
+    let s = &inp.summary;
+    let name = s["scenario"].as_str().unwrap_or("scenario");
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>minesim: {}</title>\n<style>{STYLE}</style></head><body>\n",
+        esc(name)
+    );
+    let _ = writeln!(h, "<h1>minesim report: {}</h1>", esc(name));
+    if let Some(d) = s["description"].as_str().filter(|d| !d.is_empty()) {
+        let _ = writeln!(h, "<p>{}</p>", esc(d));
+    }
+    run_facts_html(&mut h, s);
+    match &inp.points {
+        Some(points) => points_html(&mut h, s, points),
+        None => summary_html(&mut h, s),
+    }
+    params_html(&mut h, s);
+    let _ = writeln!(h, "<h2>Charts</h2>");
     for c in charts {
         let svg = c.svg()?;
         let _ = writeln!(

@@ -1,0 +1,149 @@
+//! report.html as a reader sees it: the scenario as run in a wrapping
+//! table (every field, miner groups included, plain values, units), and a
+//! sweep's table of points with each point's runs, means and intervals.
+
+use std::path::Path;
+use std::process::Command;
+
+fn minesim(args: &[&str], out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_minesim"))
+        .args(args)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The scalar leaves of a JSON tree (a list of scalars counts once), as
+/// the parameter table has one row per leaf; absent top-level tables
+/// (`null`) have none.
+fn leaves(v: &serde_json::Value, top: bool) -> usize {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => m
+            .values()
+            .map(|x| {
+                if top && x.is_null() {
+                    0
+                } else {
+                    leaves(x, false)
+                }
+            })
+            .sum(),
+        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => 1,
+        Value::Array(a) => a.iter().map(|x| leaves(x, false)).sum(),
+        _ => 1,
+    }
+}
+
+/// The `<table class="params">` after the heading `title`.
+fn params_table<'a>(html: &'a str, title: &str) -> &'a str {
+    let at = html
+        .find(&format!("<h2>{title}</h2>"))
+        .unwrap_or_else(|| panic!("no {title}"));
+    let rest = &html[at..];
+    let start = rest.find("<table class=\"params\">").unwrap();
+    let end = rest[start..].find("</table>").unwrap();
+    &rest[start..start + end]
+}
+
+#[test]
+fn agent_report_shows_every_parameter_plainly() {
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    minesim(
+        &[
+            "run",
+            "scenarios/baseline.toml",
+            "--runs",
+            "2",
+            "--set",
+            "simulation.years=0.2",
+            "--set",
+            "metrics.equilibrium_window_years=0.1",
+        ],
+        &out,
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // Tables wrap instead of growing past the page.
+    assert!(html.contains("table-layout:fixed"));
+    assert!(html.contains("overflow-wrap:anywhere"));
+    let table = params_table(&html, "Scenario as run");
+    let rows = table.matches("<tr><td>").count();
+    assert_eq!(rows, leaves(&summary["config"], true));
+    // Plain values with their units, no JSON quotes.
+    assert!(
+        table.contains("<tr><td>date</td><td>2026-01-01</td>"),
+        "{table}"
+    );
+    assert!(table.contains("<tr><td>years</td><td>0.2</td><td class=\"text\">years</td></tr>"));
+    assert!(!table.contains("<td>&quot;"));
+    // Each miner group is a section, with its parameters.
+    let groups = summary["config"]["miners"]["groups"].as_array().unwrap();
+    assert!(groups.len() >= 2);
+    for (i, g) in groups.iter().enumerate() {
+        let name = g["name"].as_str().unwrap();
+        assert!(
+            table.contains(&format!(
+                "<th colspan=\"3\">miners.groups[{i}]: {name}</th>"
+            )),
+            "group {i}"
+        );
+    }
+    assert!(table.contains("USD/kWh"));
+    // The run's facts: exact seed, the world total with its unit.
+    let facts = params_table(&html, "Run");
+    let seed = summary["seed"].as_u64().unwrap();
+    assert!(
+        facts.contains(&format!("<td>seed</td><td>{seed}</td>")),
+        "{facts}"
+    );
+    assert!(facts.contains("TWh/yr"));
+}
+
+#[test]
+fn sweep_report_has_a_table_of_points() {
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    minesim(
+        &[
+            "run",
+            "scenarios/sweep-volatility.toml",
+            "--runs",
+            "3",
+            "--set",
+            "simulation.years=0.5",
+        ],
+        &out,
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("null"), "a null in the sweep report");
+    assert!(!html.contains("world_electricity"));
+    let at = html.find("<h2>Points</h2>").unwrap();
+    let table = &html[at..at + html[at..].find("</table>").unwrap()];
+    let points = minesim::report::tables::Table::read(&out.join("points.csv")).unwrap();
+    let vols = points.text("price.volatility_per_year");
+    assert_eq!(vols.len(), 5);
+    let means = points.numbers("equilibrium_ratio_total_mean");
+    let lows = points.numbers("equilibrium_ratio_total_ci95_low");
+    let rows: Vec<&str> = table.split("<tr><td>").skip(1).collect();
+    assert_eq!(rows.len(), 5);
+    let f = minesim::chart::format_value;
+    for (i, row) in rows.iter().enumerate() {
+        // point, swept value, runs of this point (not of the sweep), then
+        // the total cost / reward's mean and interval.
+        let want = format!(
+            "{i}</td><td>{}</td><td>3</td><td>{}<br><small>[{} – ",
+            vols[i],
+            f(means[i]),
+            f(lows[i])
+        );
+        assert!(row.starts_with(&want), "point {i}: {row}\nwant {want}");
+    }
+    assert!(html.contains("<td>runs per point</td><td>3</td>"));
+    assert!(html.contains("<td>runs in all</td><td>15</td>"));
+}
