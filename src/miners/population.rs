@@ -263,6 +263,16 @@ impl GroupRuntime {
 
 /// Checks the start market view: finite positive difficulty and target
 /// spacing, finite non-negative price.
+/// The order of agents `a` and `b` in a group's list: by cost factor `ks`,
+/// equal factors (as `<` sees them: -0 = 0) by descending id, which is
+/// where [`Population::push_agent`]'s insertion puts a later agent.
+fn insertion_order(ks: &[f64], a: u32, b: u32) -> std::cmp::Ordering {
+    ks[a as usize]
+        .partial_cmp(&ks[b as usize])
+        .unwrap_or(std::cmp::Ordering::Equal)
+        .then(b.cmp(&a))
+}
+
 fn check_start(start: &MarketView) -> Result<(), MinersError> {
     if !(start.difficulty.is_finite() && start.difficulty > 0.0) {
         return Err(MinersError::BadStart(format!(
@@ -668,9 +678,11 @@ impl Population {
                     }
                     None => g.electricity.draw(rng) * self.groups[k].price_factor,
                 };
-                self.push_agent(k, p, self.groups[k].capital, f64::INFINITY);
+                let id = self.new_agent(k, p, self.groups[k].capital, f64::INFINITY);
+                self.group_sorted[k].push(id as u32);
             }
         }
+        self.sort_groups();
         Ok(())
     }
 
@@ -846,7 +858,23 @@ impl Population {
         }
     }
 
+    /// Adds an agent and inserts it into its group's list sorted by cost
+    /// factor, before the agents with an equal factor (O(group size): for
+    /// entrants, one at a time).
     fn push_agent(&mut self, group: usize, usd_per_kwh: f64, cash: f64, site_w: f64) -> usize {
+        let id = self.new_agent(group, usd_per_kwh, cash, site_w);
+        let k = self.agent_k[id];
+        let ks = &self.agent_k;
+        let sorted = &mut self.group_sorted[group];
+        let pos = sorted.partition_point(|&b| ks[b as usize] < k);
+        sorted.insert(pos, id as u32);
+        id
+    }
+
+    /// Adds an agent's records, but not to its group's sorted list (the
+    /// caller does: [`Population::push_agent`], or the initial draw, which
+    /// sorts once with [`Population::sort_groups`]).
+    fn new_agent(&mut self, group: usize, usd_per_kwh: f64, cash: f64, site_w: f64) -> usize {
         let id = self.agent_group.len();
         let k = self.groups[group].cost_factor(usd_per_kwh);
         self.agent_group.push(group as u32);
@@ -856,11 +884,17 @@ impl Population {
         self.agent_last_holding.push(NONE);
         self.agent_site_w.push(site_w);
         self.agent_load_w.push(0.0);
-        let ks = &self.agent_k;
-        let sorted = &mut self.group_sorted[group];
-        let pos = sorted.partition_point(|&b| ks[b as usize] < k);
-        sorted.insert(pos, id as u32);
         id
+    }
+
+    /// Sorts every group's agents by cost factor, equal factors by
+    /// descending id: the order that inserting them one at a time with
+    /// [`Population::push_agent`] gives, in O(n log n) instead of O(n²).
+    fn sort_groups(&mut self) {
+        let ks = &self.agent_k;
+        for sorted in &mut self.group_sorted {
+            sorted.sort_unstable_by(|&a, &b| insertion_order(ks, a, b));
+        }
     }
 
     /// Power at the meter of `th` TH/s of generation `gen` run by agent `a`, W.
@@ -2059,6 +2093,27 @@ mod tests {
         r.release(250e6);
         assert_eq!(r.marginal_price(), Some(0.03));
         assert_eq!(r.used_w, 150e6);
+    }
+
+    #[test]
+    fn sorting_once_gives_the_order_of_inserting_one_at_a_time() {
+        // Cost factors with many ties (and a -0 beside a 0), as the
+        // fixed and empirical distributions give.
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut ks: Vec<f64> = (0..2_000)
+            .map(|_| (rng.random_range(0..20) as f64) * 0.001)
+            .collect();
+        ks[7] = -0.0;
+        ks[9] = 0.0;
+        let mut inserted: Vec<u32> = Vec::new();
+        for (id, &k) in ks.iter().enumerate() {
+            let pos = inserted.partition_point(|&b| ks[b as usize] < k);
+            inserted.insert(pos, id as u32);
+        }
+        let mut sorted: Vec<u32> = (0..ks.len() as u32).collect();
+        sorted.sort_unstable_by(|&a, &b| insertion_order(&ks, a, b));
+        assert_eq!(inserted, sorted);
     }
 
     #[test]
