@@ -475,6 +475,9 @@ pub struct Population {
     /// Days of history kept in `difficulty_history` (0: none needed).
     history_days: f64,
     curves: Vec<Option<NpvCurve>>,
+    /// Per group: its used-machine curve for the generation the used
+    /// market is clearing (scratch of `retire_economic`).
+    used_curves: Vec<Option<NpvCurve>>,
     prefix: Vec<usize>,
     head: Vec<usize>,
     head_npv: Vec<f64>,
@@ -635,6 +638,7 @@ impl Population {
                 })
                 .fold(0.0, f64::max),
             curves: vec![None; n_grp],
+            used_curves: vec![None; n_grp],
             prefix: vec![0; n_grp],
             head: vec![0; n_grp],
             head_npv: vec![f64::NEG_INFINITY; n_grp],
@@ -1334,18 +1338,7 @@ impl Population {
         remaining_days: f64,
         pending_th: f64,
     ) -> NpvCurve {
-        let grp = &self.groups[k];
-        let exp = self.expectation(k, view, pending_th);
-        NpvCurve::new(
-            &exp,
-            grp.hurdle,
-            remaining_days,
-            0.0,
-            self.gen_j[g],
-            grp.availability,
-            grp.other,
-            0.0,
-        )
+        self.group_curve(k, view, g, remaining_days, 0.0, 0.0, pending_th)
     }
 
     /// Economic scrapping and the used market, at a review. Per
@@ -1377,13 +1370,19 @@ impl Population {
             let remaining = release + max_life - now;
             offers.clear();
             let mut offered_th = 0.0;
+            // Each group's curve for this generation, built when first
+            // needed (by its owners, then by its buyers).
+            self.used_curves.iter_mut().for_each(|c| *c = None);
             for k in 0..n_grp {
                 let l = self.list_index(g, k);
                 if self.lists[l].ids.is_empty() {
                     continue;
                 }
-                let curve =
-                    (remaining > 0.0).then(|| self.used_curve(k, view, g, remaining, pending_th));
+                let curve = (remaining > 0.0).then(|| {
+                    let c = self.used_curve(k, view, g, remaining, pending_th);
+                    self.used_curves[k] = Some(c);
+                    c
+                });
                 let mut ids = std::mem::take(&mut self.lists[l].ids);
                 let before = ids.len();
                 ids.retain(|&id| {
@@ -1412,7 +1411,8 @@ impl Population {
             // cost factor).
             bids.clear();
             for k in 0..n_grp {
-                let curve = self.used_curve(k, view, g, remaining, pending_th);
+                let curve = self.used_curves[k]
+                    .unwrap_or_else(|| self.used_curve(k, view, g, remaining, pending_th));
                 self.push_group_bids(&mut bids, k, g, &curve, scrap);
             }
             let c = clear(&mut bids, offered_th, scrap);
@@ -1558,13 +1558,30 @@ impl Population {
         price: f64,
         pending_th: f64,
     ) -> NpvCurve {
+        let (life, lag) = (self.gen_lifetime_days[g], self.lag_days);
+        self.group_curve(k, view, g, life, lag, price, pending_th)
+    }
+
+    /// Group `k`'s NPV curve for machines of generation `g` run for
+    /// `life_days` from `lag_days` on, bought at `price`.
+    #[allow(clippy::too_many_arguments)]
+    fn group_curve(
+        &self,
+        k: usize,
+        view: &MarketView,
+        g: usize,
+        life_days: f64,
+        lag_days: f64,
+        price: f64,
+        pending_th: f64,
+    ) -> NpvCurve {
         let grp = &self.groups[k];
         let exp = self.expectation(k, view, pending_th);
         NpvCurve::new(
             &exp,
             grp.hurdle,
-            self.gen_lifetime_days[g],
-            self.lag_days,
+            life_days,
+            lag_days,
             self.gen_j[g],
             grp.availability,
             grp.other,
