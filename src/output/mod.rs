@@ -158,6 +158,22 @@ pub fn scalar_stats(values: impl Iterator<Item = Option<f64>>) -> Value {
     Value::Object(o)
 }
 
+/// `summary` with `"overrides"` (the command line's `--set`, as
+/// `{path: value}`) inserted after `"seed"`; unchanged without overrides.
+pub fn with_overrides(summary: Value, overrides: Option<&Value>) -> Value {
+    let (Some(o), Value::Object(old)) = (overrides, &summary) else {
+        return summary;
+    };
+    let mut new = Map::new();
+    for (k, v) in old {
+        new.insert(k.clone(), v.clone());
+        if k == "seed" {
+            new.insert("overrides".into(), o.clone());
+        }
+    }
+    Value::Object(new)
+}
+
 /// Builds `summary.json` for a batch.
 pub fn summary_json(sc: &Scenario, batch: &BatchResult, files: &[String]) -> Value {
     let mut metrics = Map::new();
@@ -261,11 +277,13 @@ pub fn write_regions_csv(path: &Path, run: &RunResult) -> io::Result<()> {
 /// Writes every table of a plain batch into `dir`: `steps.csv` and
 /// `retargets.csv` (and `-run<i>` copies) for the kept runs, `fleet.csv`
 /// for run 0 of an agent scenario, `runs.csv`, `bands.csv` and
-/// `summary.json`. Returns the file names, in the order written.
+/// `summary.json` (with `overrides`, see [`with_overrides`]). Returns the
+/// file names, in the order written.
 pub fn write_batch_outputs(
     dir: &Path,
     scenario: &Scenario,
     batch: &BatchResult,
+    overrides: Option<&Value>,
 ) -> io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::new();
@@ -293,7 +311,7 @@ pub fn write_batch_outputs(
     write_bands_csv(&dir.join("bands.csv"), &batch.bands)?;
     files.push("bands.csv".into());
     files.push("summary.json".into());
-    let summary = summary_json(scenario, batch, &files);
+    let summary = with_overrides(summary_json(scenario, batch, &files), overrides);
     write_json(&dir.join("summary.json"), &summary)?;
     Ok(files)
 }

@@ -2,7 +2,7 @@
 //! run) and `summary.json`; no per-step bands.
 
 use super::cells::{fields, value_cell as cell, write_rows};
-use super::{scalar_stats, write_json};
+use super::{scalar_stats, with_overrides, write_json};
 use crate::atomic::write_atomic;
 use crate::batch::JobRow;
 use crate::scenario::sweep::value_text;
@@ -167,12 +167,14 @@ pub fn sweep_summary_json(
 }
 
 /// Writes every output of a sweep (`points.csv`, `runs.csv`,
-/// `summary.json`) into `dir`; `rows` in job order. Returns the file names.
+/// `summary.json`, with `overrides` as for a batch) into `dir`; `rows` in
+/// job order. Returns the file names.
 pub fn write_sweep_outputs(
     dir: &Path,
     base: &Scenario,
     sweep: &ExpandedSweep,
     rows: &[JobRow],
+    overrides: Option<&Json>,
 ) -> io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     write_points_csv(&dir.join("points.csv"), sweep, rows)?;
@@ -181,7 +183,7 @@ pub fn write_sweep_outputs(
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let summary = sweep_summary_json(base, sweep, rows, &files)?;
+    let summary = with_overrides(sweep_summary_json(base, sweep, rows, &files)?, overrides);
     write_json(&dir.join("summary.json"), &summary)?;
     Ok(files)
 }

@@ -278,9 +278,10 @@ impl Plan {
                 expected: self.layout.jobs(),
             });
         }
+        let overrides = (!self.set.is_empty()).then(|| super::overrides::overrides_json(&self.set));
         let (mut files, written) = match &self.sweep {
             Some(sw) => {
-                let files = write_sweep_outputs(dir, &self.base, sw, &agg.rows)
+                let files = write_sweep_outputs(dir, &self.base, sw, &agg.rows, overrides.as_ref())
                     .map_err(write_err(out_dir))?;
                 let written = Written::Sweep {
                     points: sw.points.len() as u64,
@@ -303,8 +304,8 @@ impl Plan {
                     bands: agg.bands,
                     kept,
                 };
-                let files =
-                    write_batch_outputs(dir, &self.base, &batch).map_err(write_err(out_dir))?;
+                let files = write_batch_outputs(dir, &self.base, &batch, overrides.as_ref())
+                    .map_err(write_err(out_dir))?;
                 let written = Written::Batch {
                     runs: batch.rows.len() as u64,
                     first: batch.rows.first().map(|r| r.summary.clone()),
@@ -312,11 +313,6 @@ impl Plan {
                 (files, written)
             }
         };
-        if !self.set.is_empty() {
-            let summary = dir.join("summary.json");
-            super::overrides::record_in_summary(&summary, &self.set)
-                .map_err(write_err(&out_dir.join("summary.json")))?;
-        }
         let charts = crate::report::build_report(dir).map_err(|source| PlanError::Report {
             dir: out_dir.to_path_buf(),
             source,

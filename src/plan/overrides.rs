@@ -19,7 +19,6 @@ use crate::scenario::sweep::parse_path;
 use crate::scenario::{parse_scenario, Scenario, ScenarioError};
 use crate::validate::FieldError;
 use serde_json::{Map, Value as Json};
-use std::io;
 use std::path::Path;
 use toml::Value;
 
@@ -186,23 +185,6 @@ pub fn overrides_json(sets: &[Set]) -> Json {
         );
     }
     Json::Object(m)
-}
-
-/// Adds `"overrides"` after `"seed"` in the `summary.json` at `file`.
-pub(crate) fn record_in_summary(file: &Path, sets: &[Set]) -> io::Result<()> {
-    let text = std::fs::read_to_string(file)?;
-    let Json::Object(old) = serde_json::from_str::<Json>(&text).map_err(io::Error::other)? else {
-        return Err(io::Error::other("summary.json is not a JSON object"));
-    };
-    let mut new = Map::new();
-    for (k, v) in old {
-        let after = k == "seed";
-        new.insert(k, v);
-        if after {
-            new.insert("overrides".into(), overrides_json(sets));
-        }
-    }
-    crate::output::write_json(file, &Json::Object(new))
 }
 
 #[cfg(test)]
