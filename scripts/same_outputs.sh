@@ -18,8 +18,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-4}"
-# Agents, reduced-form supplies, all three difficulty rules, a sweep, a
-# replay of real data (skipped when ../shared is absent), fee-only, and two
+# Agents, reduced-form supplies, all three difficulty rules, a sweep,
+# replays of real data under the posted and the clearing hardware market
+# (skipped when ../shared is absent), a clearing sweep, fee-only, and two
 # kept runs.
 SCENARIOS=(
   baseline
@@ -30,6 +31,8 @@ SCENARIOS=(
   q6-crash-asert-1h
   q8a-noda-sigmoid-retarget
   replay-2016-2024
+  replay-2016-2026
+  q1-spend-ratio-clearing
 )
 
 record() {

@@ -2,7 +2,7 @@
 //! (`miners::asic_market::clear`), over random bids, supplies and
 //! reserves.
 
-use minesim::miners::asic_market::{clear, Bid};
+use minesim::miners::asic_market::{clear, Bid, SufficientBids};
 use proptest::prelude::*;
 
 fn bids() -> impl Strategy<Value = Vec<Bid>> {
@@ -99,6 +99,41 @@ proptest! {
     }
 
     #[test]
+    fn the_bids_sufficient_bids_asks_for_clear_as_all_bids(
+        mut b in bids(),
+        supply in prop_oneof![Just(0.0), 1e-3f64..1e6],
+        reserve in 0.01f64..50.0,
+    ) {
+        // Taken from the highest value down, as the population does.
+        b.sort_by(|x, y| y.value_usd_per_th.total_cmp(&x.value_usd_per_th));
+        let mut need = SufficientBids::new(supply);
+        let mut prefix = Vec::new();
+        for bid in b.iter().filter(|x| x.value_usd_per_th > reserve) {
+            if !need.needs(bid.value_usd_per_th) {
+                break;
+            }
+            need.take(bid);
+            prefix.push(*bid);
+        }
+        let all = clear(&mut b, supply, reserve);
+        let some = clear(&mut prefix, supply, reserve);
+        let close = |x: f64, y: f64| (x - y).abs() <= TOL * x.abs().max(y.abs()).max(1e-12);
+        prop_assert!(close(all.price_usd_per_th, some.price_usd_per_th),
+            "price {} with all {} bids, {} with the {} asked for", all.price_usd_per_th, b.len(), some.price_usd_per_th, prefix.len());
+        prop_assert!(close(all.quantity_th, some.quantity_th));
+        // Every bidder gets the same with or without the bids left out.
+        for (i, bid) in b.iter().enumerate() {
+            let q_all = all.quantity_of(i, bid);
+            let q_some = prefix
+                .iter()
+                .position(|x| x.bidder == bid.bidder)
+                .map_or(0.0, |j| some.quantity_of(j, &prefix[j]));
+            prop_assert!((q_all - q_some).abs() <= TOL * q_all.max(q_some).max(1.0),
+                "bidder {} gets {q_all} with all bids, {q_some} with the prefix", bid.bidder);
+        }
+    }
+
+    #[test]
     fn clearing_does_not_depend_on_bid_order(mut b in bids(), supply in 1e-3f64..1e6, reserve in 0.01f64..50.0) {
         let mut r = b.clone();
         r.reverse();
@@ -144,4 +179,36 @@ fn caps_push_demand_to_the_uncapped() {
         .map(|i| c.quantity_of(i, &b[i]))
         .sum();
     assert!((capped - 5.0).abs() < 1e-12, "capped buyers got {capped}");
+}
+
+#[test]
+fn sufficient_bids_stops_only_when_demand_exceeds_the_supply() {
+    // Two bids capped at 5 TH/s meet a supply of 10 exactly: a third,
+    // lower bid sets the price (at its value, taking nothing), so it is
+    // still needed; with supply 9 the first two exceed it and it is not.
+    let b: Vec<Bid> = [(1, 30.0), (2, 20.0), (3, 10.0)]
+        .iter()
+        .map(|&(i, v)| Bid {
+            max_th: if i < 3 { 5.0 } else { f64::INFINITY },
+            ..Bid::uncapped(i, v, 1_000.0)
+        })
+        .collect();
+    for (supply, needed) in [(10.0, 3), (9.0, 2)] {
+        let mut need = SufficientBids::new(supply);
+        let taken = b.iter().take_while(|x| {
+            let more = need.needs(x.value_usd_per_th);
+            if more {
+                need.take(x);
+            }
+            more
+        });
+        assert_eq!(taken.count(), needed, "supply {supply}");
+    }
+    let c = clear(&mut b.clone(), 10.0, 5.0);
+    assert_eq!(c.price_usd_per_th, 10.0);
+    // Ties with the last bid taken are still needed.
+    let mut need = SufficientBids::new(1.0);
+    need.take(&Bid::uncapped(1, 10.0, 1_000.0));
+    assert!(need.needs(10.0));
+    assert!(!need.needs(9.99));
 }

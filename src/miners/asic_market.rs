@@ -198,6 +198,62 @@ pub fn clear(bids: &mut [Bid], supply_th: f64, reserve_usd_per_th: f64) -> Clear
     nothing
 }
 
+/// Tells a caller that produces bids in decreasing value when it has
+/// produced enough to clear `supply_th` TH/s, so that it need not value
+/// every buyer: once the bids taken would demand more than the supply
+/// even at the lowest value taken, demand exceeds the supply at every
+/// price below that value, so the clearing price is at least that value
+/// and every bid of lower value buys nothing. [`clear`] over the bids
+/// taken (and the ones that tie with the last, which
+/// [`SufficientBids::needs`] asks for) then gives the same clearing as
+/// over all bids, up to the rounding of its sums. The bound summed is each
+/// bid's demand at its own value (demand only rises as the price falls).
+/// Any superset of the bids asked for gives the same clearing too.
+#[derive(Debug, Clone, Copy)]
+pub struct SufficientBids {
+    supply_th: f64,
+    lower_th: f64,
+    last_value: f64,
+}
+
+impl SufficientBids {
+    /// For a supply of `supply_th` TH/s (none, or not a number: every bid
+    /// is needed, or none is, as [`clear`] then sells nothing anyway).
+    pub fn new(supply_th: f64) -> SufficientBids {
+        SufficientBids {
+            supply_th,
+            lower_th: 0.0,
+            last_value: f64::INFINITY,
+        }
+    }
+
+    /// Whether the next bid, of value `value_usd_per_th` (at most the
+    /// value of every bid taken so far), can still matter to the clearing.
+    pub fn needs(&self, value_usd_per_th: f64) -> bool {
+        let enough = self.lower_th > self.supply_th;
+        !enough || value_usd_per_th >= self.last_value
+    }
+
+    /// Counts `bid` as taken.
+    pub fn take(&mut self, bid: &Bid) {
+        let v = bid.value_usd_per_th;
+        let budget = if bid.budget_usd.is_finite() {
+            bid.budget_usd.max(0.0)
+        } else {
+            0.0
+        };
+        let cap = if bid.max_th.is_nan() {
+            0.0
+        } else {
+            bid.max_th.max(0.0)
+        };
+        if v > 0.0 && v.is_finite() {
+            self.lower_th += (budget / v).min(cap);
+        }
+        self.last_value = self.last_value.min(v);
+    }
+}
+
 /// [`clear`] when some of the `bids` (sorted, all with value above the
 /// `reserve`, budgets sanitised) cap their quantity.
 fn clear_capped(bids: &[Bid], supply_th: f64, reserve: f64) -> Clearing {

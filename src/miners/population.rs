@@ -69,8 +69,8 @@
 //! cash and its site).
 
 use super::asic::{AsicCatalogue, HardwarePriceModel, DAYS_PER_YEAR};
-use super::asic_market::{clear, Bid};
-use super::decisions::{observed_growth_per_year, HashpriceExpectation, NpvCurve};
+use super::asic_market::{clear, Bid, SufficientBids};
+use super::decisions::{observed_growth_per_year, HashpriceExpectation, NpvCurve, SortedValues};
 use super::{
     CapacityGrowthConfig, DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig,
     MarketView, MinersConfig, MinersError, StepOutcome, UsedMarketConfig,
@@ -350,14 +350,39 @@ fn initial_target_th(cfg: &MinersConfig, start: &MarketView) -> f64 {
 struct HoldingList {
     ids: Vec<u32>,
     cost: Vec<f64>,
+    /// TH/s and owner of each holding, in list order (copies made at the
+    /// rebuild, so that the per-review cash pass streams through memory).
+    th: Vec<f64>,
+    agent: Vec<u32>,
     cum_eff: Vec<f64>,
     cum_eff_price: Vec<f64>,
     dirty: bool,
+    /// The first `sorted` ids are in list order (additions since the
+    /// last rebuild are appended; a removal resets it to 0).
+    sorted: usize,
     op: usize,
     diff_rev: Vec<f64>,
     diff_days: Vec<f64>,
     accrued: bool,
     elapsed_days: f64,
+    /// No holding of the list was delivered before this day, and none
+    /// costs more than `max_cost` per TH-day: bounds that let a review
+    /// skip a list in which nothing can retire. Kept exact at rebuilds
+    /// and retirement scans, widened as holdings are added (a top-up only
+    /// moves a holding's delivery day later).
+    min_delivered: f64,
+    max_cost: f64,
+}
+
+/// One group's agents bidding in decreasing value: the next agent to value
+/// (`pos` in the group's sorted agents) and the bid of the last one valued
+/// that is not taken yet.
+#[derive(Debug, Clone, Copy)]
+struct BidCursor {
+    group: usize,
+    pos: usize,
+    values: SortedValues,
+    head: Option<Bid>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -461,6 +486,11 @@ pub struct Population {
     /// power price); kept between reviews so reviews do not allocate.
     bids: Vec<Bid>,
     entrants: Vec<Entrant>,
+    /// Per group, where its agents' bids stand (scratch of
+    /// [`Population::push_top_bids`]).
+    bid_cursors: Vec<BidCursor>,
+    /// Scratch of [`Population::rebuild`]'s merge.
+    merge_buf: Vec<u32>,
 
     start_day: f64,
     next_review_day: f64,
@@ -621,6 +651,8 @@ impl Population {
             margin_step: 0.0,
             clearing_price: 0.0,
             bids: Vec::new(),
+            bid_cursors: Vec::new(),
+            merge_buf: Vec::new(),
             entrants: Vec::new(),
             start_day,
             next_review_day: now0,
@@ -930,16 +962,22 @@ impl Population {
             list.elapsed_days = 0.0;
             return;
         }
+        debug_assert!(!list.dirty, "cash accrues only on rebuilt lists");
         let n = list.cost.len();
         let elapsed = list.elapsed_days;
         let (mut acc_r, mut acc_d) = (0.0, 0.0);
-        for p in (0..n).rev() {
-            acc_r += list.diff_rev[p + 1];
-            acc_d += list.diff_days[p + 1];
-            let id = list.ids[p] as usize;
-            let th = self.h_th[id];
-            self.agent_cash[self.h_agent[id] as usize] +=
-                th * avail * (acc_r - list.cost[p] * acc_d) - other * th * elapsed;
+        // Slices zipped up front: no bounds checks and no reloads in the loop.
+        let cash = &mut self.agent_cash;
+        let terms = list.diff_rev[1..=n]
+            .iter()
+            .zip(&list.diff_days[1..=n])
+            .zip(&list.th[..n])
+            .zip(&list.agent[..n])
+            .zip(&list.cost[..n]);
+        for ((((&r, &d), &th), &a), &c) in terms.rev() {
+            acc_r += r;
+            acc_d += d;
+            cash[a as usize] += th * avail * (acc_r - c * acc_d) - other * th * elapsed;
         }
         list.diff_rev.iter_mut().for_each(|x| *x = 0.0);
         list.diff_days.iter_mut().for_each(|x| *x = 0.0);
@@ -954,27 +992,61 @@ impl Population {
         let list = &mut self.lists[l];
         let (h_cost, h_th, h_agent, agent_price) =
             (&self.h_cost, &self.h_th, &self.h_agent, &self.agent_price);
-        list.ids.sort_unstable_by(|&a, &b| {
-            h_cost[a as usize]
-                .total_cmp(&h_cost[b as usize])
-                .then(a.cmp(&b))
-        });
+        let order = |a: &u32, b: &u32| {
+            h_cost[*a as usize]
+                .total_cmp(&h_cost[*b as usize])
+                .then(a.cmp(b))
+        };
+        // A total order: sorting the holdings added since the last rebuild
+        // and merging them into the sorted rest gives the same list as
+        // sorting it all.
+        let s = list.sorted.min(list.ids.len());
+        if s == 0 {
+            list.ids.sort_unstable_by(order);
+        } else if s < list.ids.len() {
+            list.ids[s..].sort_unstable_by(order);
+            let buf = &mut self.merge_buf;
+            buf.clear();
+            let (old, new) = list.ids.split_at(s);
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() && j < new.len() {
+                if order(&new[j], &old[i]).is_lt() {
+                    buf.push(new[j]);
+                    j += 1;
+                } else {
+                    buf.push(old[i]);
+                    i += 1;
+                }
+            }
+            buf.extend_from_slice(&old[i..]);
+            buf.extend_from_slice(&new[j..]);
+            list.ids.copy_from_slice(buf);
+        }
+        list.sorted = list.ids.len();
         list.cost.clear();
+        list.th.clear();
+        list.agent.clear();
         list.cum_eff.clear();
         list.cum_eff_price.clear();
         list.cum_eff.push(0.0);
         list.cum_eff_price.push(0.0);
         let (mut e, mut ep) = (0.0, 0.0);
+        let mut min_delivered = f64::INFINITY;
         for &id in &list.ids {
             let id = id as usize;
+            min_delivered = min_delivered.min(self.h_delivered_day[id]);
             let eff = h_th[id] * avail;
             e += eff;
             ep += eff * agent_price[h_agent[id] as usize];
             list.cost.push(h_cost[id]);
+            list.th.push(h_th[id]);
+            list.agent.push(h_agent[id]);
             list.cum_eff.push(e);
             list.cum_eff_price.push(ep);
         }
         let n = list.ids.len();
+        list.min_delivered = min_delivered;
+        list.max_cost = list.cost.last().copied().unwrap_or(f64::NEG_INFINITY);
         list.diff_rev.clear();
         list.diff_rev.resize(n + 1, 0.0);
         list.diff_days.clear();
@@ -1034,7 +1106,10 @@ impl Population {
                     (self.h_agent.len() - 1) as u32
                 }
             };
-            self.lists[l].ids.push(id);
+            let list = &mut self.lists[l];
+            list.ids.push(id);
+            list.min_delivered = list.min_delivered.min(delivered_day);
+            list.max_cost = list.max_cost.max(cost);
             self.agent_last_holding[agent] = id;
             self.book_end_group[group] += self.holding_book_end(id as usize);
         }
@@ -1264,8 +1339,16 @@ impl Population {
             let patience = self.groups[k].patience_days;
             let wmax = self.window_max(patience);
             let life = self.gen_lifetime_days[g];
+            // Skip the scan when the list's bounds say nothing can retire.
+            let list = &self.lists[l];
+            let oldest = now - list.min_delivered;
+            let may_idle = wmax.is_some_and(|w| list.max_cost >= w) && oldest >= patience;
+            if oldest < life && !may_idle {
+                continue;
+            }
             let mut ids = std::mem::take(&mut self.lists[l].ids);
             let before = ids.len();
+            let (mut min_delivered, mut max_cost) = (f64::INFINITY, f64::NEG_INFINITY);
             ids.retain(|&id| {
                 let i = id as usize;
                 let age = now - self.h_delivered_day[i];
@@ -1275,9 +1358,13 @@ impl Population {
                     self.remove_holding(i, g, k);
                     false
                 } else {
+                    min_delivered = min_delivered.min(self.h_delivered_day[i]);
+                    max_cost = max_cost.max(self.h_cost[i]);
                     true
                 }
             });
+            self.lists[l].min_delivered = min_delivered;
+            self.lists[l].max_cost = max_cost;
             self.put_back_list(l, ids, before);
         }
     }
@@ -1311,6 +1398,7 @@ impl Population {
         let k = l % n_grp;
         if ids.len() != before {
             self.lists[l].dirty = true;
+            self.lists[l].sorted = 0;
             if ids.is_empty() {
                 let any_left = self
                     .lists
@@ -1411,10 +1499,20 @@ impl Population {
             // cost factor).
             bids.clear();
             for k in 0..n_grp {
-                let curve = self.used_curves[k]
-                    .unwrap_or_else(|| self.used_curve(k, view, g, remaining, pending_th));
-                self.push_group_bids(&mut bids, k, g, &curve, scrap);
+                if self.used_curves[k].is_none() {
+                    self.used_curves[k] = Some(self.used_curve(k, view, g, remaining, pending_th));
+                }
             }
+            let mut cursors = std::mem::take(&mut self.bid_cursors);
+            self.push_top_bids(
+                &mut bids,
+                &mut cursors,
+                g,
+                &self.used_curves,
+                scrap,
+                offered_th,
+            );
+            self.bid_cursors = cursors;
             let c = clear(&mut bids, offered_th, scrap);
             let mut sold = 0.0;
             for (i, bid) in bids.iter().enumerate().take(c.buyers) {
@@ -1589,34 +1687,97 @@ impl Population {
         )
     }
 
-    /// Adds the bids of group `k`'s agents for machines of generation `g`
-    /// worth more than `floor` to them by `curve`: their value, their cash
-    /// and their site's room (agents without either do not bid). The
-    /// agents are sorted by cost factor, so values fall along the list and
-    /// the walk stops at the first one at or below the floor.
-    fn push_group_bids(
+    /// Pushes onto `bids` the agents' bids for TH/s of generation `g`, from
+    /// the highest value down, as many as a clearing of `supply_th` TH/s
+    /// against them and the bids already in `bids` (entrants') can reach
+    /// ([`SufficientBids`]): the bids left out have values below the
+    /// clearing price, so [`clear`] gives the same result as with every
+    /// agent's bid, and a review values only the agents near the top
+    /// instead of all of them. Group `k`'s values come from `curves[k]`
+    /// (no curve: no bids); an agent bids if its value is above `floor`
+    /// and it has cash and room on its site. Within a group values fall
+    /// along its agents (sorted by cost factor), so the groups' bids are
+    /// merged in decreasing value.
+    fn push_top_bids(
         &self,
         bids: &mut Vec<Bid>,
-        k: usize,
+        cursors: &mut Vec<BidCursor>,
         g: usize,
-        curve: &NpvCurve,
+        curves: &[Option<NpvCurve>],
         floor: f64,
+        supply_th: f64,
     ) {
-        let mut values = curve.sorted_values();
-        for &a in &self.group_sorted[k] {
-            let value = values.value_per_th(self.agent_k[a as usize]);
-            if value <= floor {
+        let desc = |a: &Bid, b: &Bid| {
+            b.value_usd_per_th
+                .total_cmp(&a.value_usd_per_th)
+                .then(a.bidder.cmp(&b.bidder))
+        };
+        bids.sort_unstable_by(desc);
+        let entrants = bids.len();
+        let mut next_entrant = 0;
+        cursors.clear();
+        for (k, c) in curves.iter().enumerate() {
+            if let Some(c) = c {
+                let mut cur = BidCursor {
+                    group: k,
+                    pos: 0,
+                    values: c.sorted_values(),
+                    head: None,
+                };
+                cur.head = self.next_bid(&mut cur, g, floor);
+                cursors.push(cur);
+            }
+        }
+        let mut need = SufficientBids::new(supply_th);
+        loop {
+            // The highest bid not taken: an entrant's or a group's head.
+            let mut best: Option<(Bid, Option<usize>)> =
+                bids[..entrants].get(next_entrant).map(|b| (*b, None));
+            for (i, c) in cursors.iter().enumerate() {
+                if let Some(h) = c.head {
+                    if best.is_none_or(|(b, _)| desc(&h, &b).is_lt()) {
+                        best = Some((h, Some(i)));
+                    }
+                }
+            }
+            let Some((bid, from)) = best else { break };
+            if !need.needs(bid.value_usd_per_th) {
                 break;
             }
+            need.take(&bid);
+            match from {
+                None => next_entrant += 1,
+                Some(i) => {
+                    bids.push(bid);
+                    let cur = &mut cursors[i];
+                    cur.head = self.next_bid(cur, g, floor);
+                }
+            }
+        }
+    }
+
+    /// The next bid of `cur`'s group for generation `g` above `floor`
+    /// (agents without cash or room skipped), `None` when the group's
+    /// values have fallen to the floor.
+    fn next_bid(&self, cur: &mut BidCursor, g: usize, floor: f64) -> Option<Bid> {
+        let sorted = &self.group_sorted[cur.group];
+        while let Some(&a) = sorted.get(cur.pos) {
+            let value = cur.values.value_per_th(self.agent_k[a as usize]);
+            if value <= floor {
+                cur.pos = sorted.len();
+                return None;
+            }
+            cur.pos += 1;
             let cash = self.agent_cash[a as usize];
             let room = self.site_room_th(a as usize, g);
             if cash > 0.0 && room > 0.0 {
-                bids.push(Bid {
+                return Some(Bid {
                     max_th: room,
                     ..Bid::uncapped(a, value, cash)
                 });
             }
         }
+        None
     }
 
     /// Group `k`'s expected hashprice path as of `view` (`pending_th`,
@@ -1717,9 +1878,7 @@ impl Population {
         bids.clear();
         entrants.clear();
         for k in 0..self.groups.len() {
-            let curve = self.npv_curve(k, view, g, reserve, pending_th);
-            self.curves[k] = Some(curve);
-            self.push_group_bids(&mut bids, k, g, &curve, reserve);
+            self.curves[k] = Some(self.npv_curve(k, view, g, reserve, pending_th));
         }
         if self.free_entry {
             let needed = supply_th * reserve;
@@ -1764,6 +1923,11 @@ impl Population {
                 }
             }
         }
+        // The agents' bids, after the entrants' (drawn first: they do not
+        // depend on the agents' bids), only as many as the clearing needs.
+        let mut cursors = std::mem::take(&mut self.bid_cursors);
+        self.push_top_bids(&mut bids, &mut cursors, g, &self.curves, reserve, supply_th);
+        self.bid_cursors = cursors;
         let c = clear(&mut bids, supply_th, reserve);
         self.clearing_price = c.price_usd_per_th;
         for (i, bid) in bids.iter().enumerate().take(c.buyers) {
