@@ -1110,3 +1110,119 @@ fn used_market_fields_are_validated_with_their_paths() {
         assert!(m.contains(want), "{m}");
     }
 }
+
+/// One group with cash, a generation on sale at 40 J/TH and one at 15
+/// J/TH released on 2021-04-01; machines priced by a clearing market at
+/// 0.5 USD/W with ample output; `wait` is the waiting option's table, if
+/// any.
+fn waiting_config(wait: Option<&str>) -> String {
+    let mut text = String::from(
+        r#"
+catalogue = [
+  { name = "now", release = "2020-01", j_per_th = 40, th_per_unit = 100, price_usd_per_th = 20, lifetime_years = 5 },
+  { name = "next", release = "2021-04-01", j_per_th = 15, th_per_unit = 100, price_usd_per_th = 7.5, lifetime_years = 5 },
+]
+hardware_market = { model = "clearing", capacity_mw_per_month = 1000, manufacturing_cost_usd_per_watt = 0.5 }
+delivery_lag_days = 30
+initial_fleet = { years = 1, age_decay_years = 100 }
+review_interval_days = 7
+"#,
+    );
+    if let Some(w) = wait {
+        text.push_str(&format!("wait_for_next_generation = {w}\n"));
+    }
+    text.push_str(
+        r#"[[groups]]
+name = "all"
+share = 1
+agents = 50
+capital_usd = 1e6
+electricity = { distribution = "fixed", usd_per_kwh = 0.05 }
+pue = 1.0
+hurdle_rate_per_year = 0.15
+"#,
+    );
+    text
+}
+
+/// Capex (USD) spent before the next generation's release (days 0-84)
+/// and in its first 100 days on sale (days 90-189), at a hashprice held
+/// at 0.15 USD per TH-day.
+fn capex_around_release(c: &MinersConfig) -> (f64, f64) {
+    let d = Date::from_ymd(2021, 1, 1).unwrap();
+    let (price, subsidy) = (30_000.0, 6.25);
+    let diff = difficulty_for_hashprice(0.15, subsidy, price);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut pop =
+        Population::new(c, &start_view(d, diff, price, subsidy, 660_000), &mut rng).unwrap();
+    let mut e = Engine::new(d, diff, 660_000);
+    let (mut before, mut after) = (0.0, 0.0);
+    for day in 0..190u64 {
+        // Difficulty held: the hashprice the agents see stays put.
+        e.difficulty = diff;
+        let (o, _) = e.day(&mut pop, &mut rng, price, subsidy, 0.0);
+        assert_finite(&o, &pop);
+        match day {
+            0..=84 => before += o.capex_usd,
+            90.. => after += o.capex_usd,
+            _ => {}
+        }
+    }
+    (before, after)
+}
+
+#[test]
+fn an_announced_generation_defers_purchases_until_it_is_on_sale() {
+    // 40 J/TH at 20 USD per TH/s returns less per dollar than 15 J/TH at
+    // 7.5 (margins at 0.15 USD per TH-day and 0.05 USD/kWh: 0.102 and
+    // 0.132 USD per TH-day), so with the next generation announced
+    // (180 days ahead) buyers hold their cash for it; without the option
+    // they buy at once. After the release both buy the new machines.
+    let (now_plain, later_plain) = capex_around_release(&cfg(&waiting_config(None)));
+    let (now_wait, later_wait) =
+        capex_around_release(&cfg(&waiting_config(Some("{ announce_days = 180 }"))));
+    eprintln!(
+        "capex before the release: {now_plain:.3e} without the option, {now_wait:.3e} with it; after: {later_plain:.3e}, {later_wait:.3e}"
+    );
+    assert!(now_plain > 0.0, "without the option nobody buys");
+    assert!(
+        now_wait < 0.1 * now_plain,
+        "with the option buyers still spent {now_wait:.3e} of {now_plain:.3e} before the release"
+    );
+    assert!(later_wait > 0.0, "nobody bought the new generation");
+    // The cash kept for it is spent on it: more after the release than
+    // without the option.
+    assert!(
+        later_wait > later_plain,
+        "{later_wait:.3e} vs {later_plain:.3e}"
+    );
+    // Announced only 30 days ahead, the release is outside the window at
+    // first: purchases start as without the option.
+    let (now_short, _) =
+        capex_around_release(&cfg(&waiting_config(Some("{ announce_days = 30 }"))));
+    assert!(
+        now_short > 0.5 * now_plain,
+        "{now_short:.3e} vs {now_plain:.3e}"
+    );
+}
+
+#[test]
+fn the_waiting_option_is_validated_with_its_path() {
+    let bad = waiting_config(Some("{ announce_days = 0 }"));
+    let c: MinersConfig = toml::from_str(&bad).unwrap();
+    let e = c.check().unwrap_err().to_string();
+    assert!(
+        e.contains("wait_for_next_generation.announce_days must be in (0, 1000], got 0"),
+        "{e}"
+    );
+    let posted = waiting_config(Some("{ announce_days = 90 }")).replace(
+        "hardware_market = { model = \"clearing\", capacity_mw_per_month = 1000, manufacturing_cost_usd_per_watt = 0.5 }\n",
+        "",
+    );
+    let c: MinersConfig = toml::from_str(&posted).unwrap();
+    let e = c.check().unwrap_err().to_string();
+    assert!(
+        e.contains("wait_for_next_generation needs the clearing hardware market"),
+        "{e}"
+    );
+}

@@ -621,6 +621,20 @@ pub struct MinersConfig {
     /// `patience_days` idle, as before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_market: Option<UsedMarketConfig>,
+    /// The option to wait for an announced generation (clearing market
+    /// only; absent: buyers compare machines only with not buying).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_for_next_generation: Option<WaitConfig>,
+}
+
+/// The option value of waiting for the next generation
+/// (`[miners.wait_for_next_generation]`; see `miners::population`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitConfig {
+    /// A generation is known this many days before its release, in (0,
+    /// 1000]: within that window a buyer values waiting for it.
+    pub announce_days: f64,
 }
 
 /// Economic scrapping and a market for used machines
@@ -877,6 +891,16 @@ impl MinersConfig {
                 1e6,
             );
             v.in_open_closed(&join(&up, "max_life_years"), u.max_life_years, 0.0, 50.0);
+        }
+        if let Some(w) = &self.wait_for_next_generation {
+            let wp = join(path, "wait_for_next_generation");
+            v.in_open_closed(&join(&wp, "announce_days"), w.announce_days, 0.0, 1000.0);
+            if !matches!(self.hardware_market, HardwareMarketConfig::Clearing { .. }) {
+                v.error(
+                    wp,
+                    "needs the clearing hardware market (hardware_market = { model = \"clearing\", ... }); the posted market has no waiting option",
+                );
+            }
         }
     }
 

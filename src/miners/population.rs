@@ -73,7 +73,7 @@ use super::asic_market::{clear, Bid, SufficientBids};
 use super::decisions::{observed_growth_per_year, HashpriceExpectation, NpvCurve, SortedValues};
 use super::{
     CapacityGrowthConfig, DifficultyOutlook, ElectricityPrice, Expectation, HardwareMarketConfig,
-    MarketView, MinersConfig, MinersError, StepOutcome, UsedMarketConfig,
+    MarketView, MinersConfig, MinersError, StepOutcome, UsedMarketConfig, WaitConfig,
     KWH_PER_TH_DAY_PER_J_PER_TH, TWO_POW_32,
 };
 use crate::market::DailySeries;
@@ -295,6 +295,20 @@ fn check_start(start: &MarketView) -> Result<(), MinersError> {
     Ok(())
 }
 
+/// The most a buyer should pay now per TH/s of a machine worth `value`
+/// (present value per TH/s) when it could instead keep the money for an
+/// announced generation worth `next_value` per TH/s at an expected price
+/// of `next_price` (both discounted to now): buying now at `p` returns
+/// `value / p − 1` per dollar, waiting `next_value / next_price − 1`, so
+/// now is worth it up to `p = value / (1 + max(0, next_value / next_price
+/// − 1))`. No usable next price: `value`.
+pub(crate) fn worth_buying_now(value: f64, next_value: f64, next_price: f64) -> f64 {
+    if !(next_price > 0.0 && next_price.is_finite() && next_value.is_finite()) {
+        return value;
+    }
+    value / (1.0 + (next_value / next_price - 1.0).max(0.0))
+}
+
 /// A holding's term of `Population::book_end_group`: its straight-line
 /// depreciation per day × the day its book value reaches zero.
 fn book_end(th: f64, paid_per_th: f64, delivered_day: f64, lifetime_days: f64) -> f64 {
@@ -434,6 +448,16 @@ pub struct Population {
     regions: Vec<Option<Region>>,
     /// Economic scrapping and the used-machine market, if configured.
     used_market: Option<UsedMarketConfig>,
+    /// The option to wait for an announced generation (clearing market).
+    waiting: Option<WaitConfig>,
+    /// Per group, at a clearing review with that option: the value now of
+    /// one TH/s of the announced generation bought at its release, and
+    /// the price per TH/s expected then, discounted to now at the group's
+    /// rate (scratch of `invest_clearing`).
+    wait_values: Vec<Option<(NpvCurve, f64)>>,
+    /// The last clearing price per W of machine power (the expectation
+    /// for an announced generation's price), USD.
+    clearing_price_per_w: f64,
     /// The sellers (agent, TH/s) of the generation on the used market at
     /// this review.
     offers: Vec<(u32, f64)>,
@@ -609,6 +633,9 @@ impl Population {
             agent_site_w: Vec::with_capacity(n_agents),
             agent_load_w: Vec::with_capacity(n_agents),
             used_market: cfg.used_market,
+            waiting: cfg.wait_for_next_generation,
+            wait_values: vec![None; n_grp],
+            clearing_price_per_w: 0.0,
             offers: Vec::new(),
             used_sold_th_step: 0.0,
             used_sold_usd_step: 0.0,
@@ -1687,6 +1714,84 @@ impl Population {
         )
     }
 
+    /// The option to wait, at a clearing review selling generation `g`:
+    /// if it is configured and a more efficient generation is released
+    /// within `announce_days`, fills `wait_values` for every group (the
+    /// value now of one TH/s of it bought at its release and delivered a
+    /// lag later, on the group's own expectation and discount rate, and
+    /// its expected price then, discounted to now: the last clearing
+    /// price per W, at least the unit cost `cost_usd_per_w`, times its
+    /// J/TH) and returns true.
+    fn value_waiting(
+        &mut self,
+        view: &MarketView,
+        now: f64,
+        g: usize,
+        cost_usd_per_w: f64,
+        pending_th: f64,
+    ) -> bool {
+        let Some(w) = self.waiting else {
+            return false;
+        };
+        let next = (0..self.gen_j.len())
+            .filter(|&n| {
+                let rel = self.catalogue.generations()[n].release.days() as f64;
+                rel > now && rel <= now + w.announce_days && self.gen_j[n] < self.gen_j[g]
+            })
+            .min_by(|&a, &b| {
+                let rel = |n: usize| self.catalogue.generations()[n].release.days();
+                rel(a)
+                    .cmp(&rel(b))
+                    .then(self.gen_j[a].total_cmp(&self.gen_j[b]))
+            });
+        let Some(n) = next else {
+            return false;
+        };
+        let wait_days = self.catalogue.generations()[n].release.days() as f64 - now;
+        let price = self.clearing_price_per_w.max(cost_usd_per_w) * self.gen_j[n];
+        for k in 0..self.groups.len() {
+            let (life, lag) = (self.gen_lifetime_days[n], self.lag_days + wait_days);
+            let curve = self.group_curve(k, view, n, life, lag, price, pending_th);
+            let disc = (1.0 + self.groups[k].hurdle.max(0.0)).powf(-wait_days / DAYS_PER_YEAR);
+            self.wait_values[k] = Some((curve, price * disc));
+        }
+        true
+    }
+
+    /// Every agent's bid for generation `g` when waiting for the next one
+    /// is an option ([`worth_buying_now`]): values no longer fall along a
+    /// group's agents for certain, so each agent with a value above the
+    /// machine's own value floor is valued and [`clear`] sorts the bids.
+    fn push_waiting_bids(&self, bids: &mut Vec<Bid>, g: usize, floor: f64) {
+        for k in 0..self.groups.len() {
+            let Some(curve) = self.curves[k] else {
+                continue;
+            };
+            let mut values = curve.sorted_values();
+            let mut next = self.wait_values[k].map(|(c, p)| (c.sorted_values(), p));
+            for &a in &self.group_sorted[k] {
+                let kk = self.agent_k[a as usize];
+                let v = values.value_per_th(kk);
+                if v <= floor {
+                    // Values fall along the agents, and waiting only lowers them.
+                    break;
+                }
+                let value = match next.as_mut() {
+                    Some((nv, p)) => worth_buying_now(v, nv.value_per_th(kk), *p),
+                    None => v,
+                };
+                let cash = self.agent_cash[a as usize];
+                let room = self.site_room_th(a as usize, g);
+                if value > floor && cash > 0.0 && room > 0.0 {
+                    bids.push(Bid {
+                        max_th: room,
+                        ..Bid::uncapped(a, value, cash)
+                    });
+                }
+            }
+        }
+    }
+
     /// Pushes onto `bids` the agents' bids for TH/s of generation `g`, from
     /// the highest value down, as many as a clearing of `supply_th` TH/s
     /// against them and the bids already in `bids` (entrants') can reach
@@ -1880,6 +1985,7 @@ impl Population {
         for k in 0..self.groups.len() {
             self.curves[k] = Some(self.npv_curve(k, view, g, reserve, pending_th));
         }
+        let waiting = self.value_waiting(view, now, g, cost_usd_per_w, pending_th);
         if self.free_entry {
             let needed = supply_th * reserve;
             let mut capital = 0.0;
@@ -1892,8 +1998,17 @@ impl Population {
                 // most capital / reserve TH/s: the site it asks for.
                 let e = self.draw_entrant(rng, self.entry_capital / reserve * j);
                 let value = e.map_or(f64::NEG_INFINITY, |e| {
-                    let kk = self.groups[e.group as usize].cost_factor(e.usd_per_kwh);
-                    self.curves[e.group as usize].map_or(f64::NEG_INFINITY, |c| c.value_per_th(kk))
+                    let k = e.group as usize;
+                    let kk = self.groups[k].cost_factor(e.usd_per_kwh);
+                    self.curves[k].map_or(f64::NEG_INFINITY, |c| {
+                        let v = c.value_per_th(kk);
+                        match self.wait_values[k] {
+                            Some((next, p)) if waiting => {
+                                worth_buying_now(v, next.value_per_th(kk), p)
+                            }
+                            _ => v,
+                        }
+                    })
                 });
                 match e {
                     Some(e) if value > reserve => {
@@ -1925,11 +2040,16 @@ impl Population {
         }
         // The agents' bids, after the entrants' (drawn first: they do not
         // depend on the agents' bids), only as many as the clearing needs.
-        let mut cursors = std::mem::take(&mut self.bid_cursors);
-        self.push_top_bids(&mut bids, &mut cursors, g, &self.curves, reserve, supply_th);
-        self.bid_cursors = cursors;
+        if waiting {
+            self.push_waiting_bids(&mut bids, g, reserve);
+        } else {
+            let mut cursors = std::mem::take(&mut self.bid_cursors);
+            self.push_top_bids(&mut bids, &mut cursors, g, &self.curves, reserve, supply_th);
+            self.bid_cursors = cursors;
+        }
         let c = clear(&mut bids, supply_th, reserve);
         self.clearing_price = c.price_usd_per_th;
+        self.clearing_price_per_w = c.price_usd_per_th / j;
         for (i, bid) in bids.iter().enumerate().take(c.buyers) {
             let th = c.quantity_of(i, bid);
             if th.is_nan() || th <= 0.0 {
