@@ -226,6 +226,7 @@ fn histogram_chart() -> HistogramChart {
     HistogramChart {
         title: "Share of hashrate that exits within 6 months of the halving".into(),
         x_label: "Exit share".into(),
+        y_label: "runs".into(),
         values,
         bins: 40,
         markers: vec![

@@ -125,7 +125,11 @@ impl Render for HistogramChart {
             });
         }
 
-        let y_desc = "Count";
+        let y_desc = if self.y_label.is_empty() {
+            "count"
+        } else {
+            self.y_label.as_str()
+        };
         let SinglePanel {
             plot_area,
             x,

@@ -232,6 +232,8 @@ pub struct HistogramChart {
     pub title: String,
     /// x axis description including the unit.
     pub x_label: String,
+    /// y axis description, e.g. "runs"; empty for "count".
+    pub y_label: String,
     /// The samples; non-finite values are skipped (and counted in the
     /// legend).
     pub values: Vec<f64>,

@@ -71,12 +71,27 @@ struct Prepared<'p> {
     legend: Vec<LegendEntry>,
 }
 
+/// A count with commas between groups of three digits: `36,530`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The cut of a panel's y axis and the legend's note about it.
 fn cut_note(cut: Option<(f64, usize)>, total: usize) -> Option<String> {
     cut.map(|(top, above)| {
         format!(
-            "y axis cut at {}: {above} of {total} plotted values above it (drawn at the top edge)",
-            format_si(top)
+            "y axis cut at {}: {} of {} plotted values above it (drawn at the top edge)",
+            format_si(top),
+            thousands(above),
+            thousands(total)
         )
     })
 }
@@ -404,9 +419,11 @@ fn with_unit(v: f64, unit: &str) -> String {
     }
 }
 
-/// An x position (a fractional year) for tooltips: two decimals at most.
+/// An x position (a fractional year) for tooltips: two decimals at most,
+/// cut rather than rounded (2035.997 is still 2035.99, not 2036).
 fn x_text(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let cut = (v * 100.0 + 1e-6).floor() / 100.0;
+    let s = format!("{cut:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
 }
@@ -484,8 +501,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(36_530), "36,530");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
     fn x_text_trims() {
         assert_eq!(x_text(2027.5), "2027.5");
         assert_eq!(x_text(2027.0), "2027");
+        assert_eq!(x_text(2035.997), "2035.99");
     }
 }

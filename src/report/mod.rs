@@ -478,6 +478,7 @@ fn ratio_histogram_chart(cx: &ChartContext) -> Option<ReportChart> {
         spec: ChartSpec::Histogram(HistogramChart {
             title: format!("{}: equilibrium total cost / reward across runs", cx.name),
             x_label: "equilibrium total cost / reward (ratio)".into(),
+            y_label: "runs".into(),
             bins: ((values.len() as f64).sqrt().ceil() as usize).clamp(5, 60),
             values,
             markers,
