@@ -266,6 +266,7 @@ fn xy_chart() -> XyChart {
             label: "seed claim 0.8".into(),
             y: 0.8,
         }],
+        note: "bars: 95 % CI of mean".into(),
         ..Default::default()
     }
 }
@@ -298,6 +299,7 @@ fn samples_of_every_chart_kind() {
     let chart = xy_chart();
     let text = write_both(&dir, "xy_sweep", size, |p, f| draw_xy_chart(&chart, p, f));
     assert!(text.contains(&chart.title));
+    assert!(text.contains("bars: 95 % CI of mean"), "{text}");
 
     let mut log_xy = xy_chart();
     log_xy.title = "Log-log sweep with a zero".into();

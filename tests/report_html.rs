@@ -295,8 +295,8 @@ fn positive_intervals_do_not_cross_zero() {
             for v in l.y_lower.iter().flatten().filter(|v| v.is_finite()) {
                 assert!(*v > 0.0, "{}: {v}", c.stem);
             }
-            assert!(l.label.contains("95 % CI of mean"), "{}", l.label);
         }
+        assert!(xy.note.contains("95 % CI of mean"), "{}", xy.note);
     }
     assert_eq!(
         minesim::report::sweep_axis_label("miners.groups[0].electricity.median_usd_per_kwh"),

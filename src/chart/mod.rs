@@ -281,6 +281,9 @@ pub struct XyChart {
     pub log_y: bool,
     /// The lines; colours follow [`PALETTE`] in order.
     pub lines: Vec<XyLine>,
+    /// A note at the end of the legend, e.g. what the bars are; empty for
+    /// none.
+    pub note: String,
     /// Horizontal reference lines.
     pub ref_lines: Vec<RefLine>,
     /// Canvas size.

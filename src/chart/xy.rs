@@ -72,7 +72,7 @@ impl Render for XyChart {
             return draw_message(&body, "no data");
         };
 
-        let legend: Vec<LegendEntry> = self
+        let mut legend: Vec<LegendEntry> = self
             .lines
             .iter()
             .enumerate()
@@ -82,6 +82,12 @@ impl Render for XyChart {
                 mark: Mark::LinePoint { color: color(i) },
             })
             .collect();
+        if !self.note.is_empty() {
+            legend.push(LegendEntry {
+                label: self.note.clone(),
+                mark: Mark::Note,
+            });
+        }
         let SinglePanel {
             plot_area,
             x,

@@ -658,12 +658,16 @@ fn security_chart(cx: &ChartContext) -> ReportChart {
                             1.0,
                             3,
                         ),
-                        cx.banded(
-                            "renting at hashprice",
-                            "attack_rent_usd_per_hour",
-                            1.0,
-                            5,
-                        ),
+                        Series {
+                            // The comparison method, dashed.
+                            dashed: true,
+                            ..cx.banded(
+                                "renting at hashprice",
+                                "attack_rent_usd_per_hour",
+                                1.0,
+                                5,
+                            )
+                        },
                     ],
                     Vec::new(),
                 ),
@@ -844,7 +848,16 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
                 }
             }
             g.into_iter()
-                .map(|(l, v)| (format!("{second} = {l}"), v))
+                .map(|(l, v)| {
+                    // The path as in the scenario file, with its unit.
+                    let unit = params::unit_of(second.rsplit('.').next().unwrap_or(second));
+                    let label = if unit.is_empty() {
+                        format!("{second} = {l}")
+                    } else {
+                        format!("{second} = {l} {unit}")
+                    };
+                    (label, v)
+                })
                 .collect()
         }
         None => vec![("mean over runs".to_string(), (0..xs.len()).collect())],
@@ -892,7 +905,7 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
             let lines = groups
                 .iter()
                 .map(|(l, idx)| XyLine {
-                    label: format!("{l}; {ci}"),
+                    label: l.clone(),
                     x: pick(&xs, idx),
                     y: pick(&mean, idx),
                     y_lower: Some(pick(&lo, idx)),
@@ -921,6 +934,7 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
                     log_y: false,
                     lines,
                     ref_lines,
+                    note: ci.to_string(),
                     ..Default::default()
                 }),
             }
