@@ -167,6 +167,7 @@ fn hashrate_chart() -> TimeChart {
             })
             .collect(),
         size: ChartSize::default(),
+        x_min_step: 1.0,
     }
 }
 
@@ -208,6 +209,7 @@ fn fleet_chart() -> TimeChart {
         }],
         vlines: vec![],
         size: ChartSize::default(),
+        x_min_step: 1.0,
     }
 }
 
@@ -436,6 +438,7 @@ fn log_scale_with_zeros_and_single_points() {
             width: 640,
             height: 400,
         },
+        x_min_step: 0.0,
     };
     write_both(&dir, "log_zeros", chart.size, |p, f| {
         draw_time_chart(&chart, p, f)

@@ -59,6 +59,9 @@ pub(crate) struct Axis {
     mode: LabelMode,
     style: StepStyle,
     target: usize,
+    /// Smallest step between linear ticks (0 for none), e.g. 1 for whole
+    /// years.
+    min_step: f64,
 }
 
 /// How the labels of evenly spaced ticks are written.
@@ -129,6 +132,24 @@ impl Axis {
     /// labelled ticks. Invalid bounds are replaced by a unit range so that
     /// drawing never fails.
     pub(crate) fn new(scale: Scale, lo: f64, hi: f64, target_ticks: usize) -> Self {
+        Axis::with_min_step(scale, lo, hi, target_ticks, 0.0)
+    }
+
+    /// As [`Axis::new`], with linear ticks at least `min_step` apart
+    /// (whole years on a time axis) when the range holds at least three
+    /// such ticks; `min_step` 0 (or not finite) for no minimum.
+    pub(crate) fn with_min_step(
+        scale: Scale,
+        lo: f64,
+        hi: f64,
+        target_ticks: usize,
+        min_step: f64,
+    ) -> Self {
+        let min_step = if min_step.is_finite() && min_step > 0.0 {
+            min_step
+        } else {
+            0.0
+        };
         let (lo, hi) = sanitize_bounds(scale, lo, hi);
         let (t_lo, t_hi) = match scale {
             Scale::Linear => (lo, hi),
@@ -137,7 +158,13 @@ impl Axis {
         let target = target_ticks.clamp(2, 20);
         let (ticks, minor, mode) = match scale {
             Scale::Linear => {
-                let (ticks, step) = linear_ticks(lo, hi, target);
+                let (mut ticks, mut step) = linear_ticks(lo, hi, target);
+                if min_step > 0.0 && step < min_step {
+                    let (t, st) = linear_ticks_from(lo, hi, target, min_step);
+                    if t.len() >= 3 {
+                        (ticks, step) = (t, st);
+                    }
+                }
                 (ticks, Vec::new(), LabelMode::Step(step))
             }
             Scale::Log10 => log_ticks(lo, hi, target),
@@ -164,12 +191,18 @@ impl Axis {
             mode,
             style,
             target,
+            min_step,
         }
     }
 
     /// The same range with about `target_ticks` ticks.
     pub(crate) fn with_target(&self, target_ticks: usize) -> Self {
-        Axis::new(self.scale, self.lo, self.hi, target_ticks)
+        Axis::with_min_step(self.scale, self.lo, self.hi, target_ticks, self.min_step)
+    }
+
+    /// The same range with linear ticks at least `min_step` apart.
+    pub(crate) fn min_step(&self, min_step: f64) -> Self {
+        Axis::with_min_step(self.scale, self.lo, self.hi, self.target, min_step)
     }
 
     /// The tick count this axis aims at.
@@ -393,8 +426,13 @@ pub(crate) fn nice_step(raw: f64) -> f64 {
 /// Multiples of the smallest nice step that gives at most `target + 1`
 /// ticks inside `[lo, hi]`.
 fn linear_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
+    linear_ticks_from(lo, hi, target, 0.0)
+}
+
+/// As [`linear_ticks`], with a step of at least `min_step` (a nice one).
+fn linear_ticks_from(lo: f64, hi: f64, target: usize, min_step: f64) -> (Vec<f64>, f64) {
     let count = |step: f64| ((hi / step + 1e-9).floor() - (lo / step - 1e-9).ceil() + 1.0).max(0.0);
-    let mut step = nice_step((hi - lo) / (2.0 * target as f64));
+    let mut step = nice_step(((hi - lo) / (2.0 * target as f64)).max(min_step));
     for _ in 0..20 {
         if count(step) <= (target + 1) as f64 {
             break;
@@ -641,6 +679,17 @@ mod tests {
         );
         assert_eq!(format_with_step(1.5e14, 5e13, true), "1.5e14");
         assert_eq!(format_with_step(1.25e20, 2.5e19, true), "1.25e20");
+    }
+
+    #[test]
+    fn min_step_gives_whole_years_when_three_fit() {
+        let a = Axis::with_min_step(Scale::Linear, 2026.0, 2029.5, 8, 1.0);
+        assert_eq!(a.tick_labels(), ["2026", "2027", "2028", "2029"]);
+        // A year and a half: fewer than three whole years fit, so
+        // finer steps stay.
+        let b = Axis::with_min_step(Scale::Linear, 2026.0, 2027.5, 8, 1.0);
+        assert!(b.ticks().len() >= 3, "{:?}", b.ticks());
+        assert_eq!(b.with_target(4).min_step, 1.0);
     }
 
     #[test]

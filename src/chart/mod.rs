@@ -221,6 +221,9 @@ pub struct TimeChart {
     pub panels: Vec<Panel>,
     /// Thin vertical markers (e.g. halvings) on every panel.
     pub vlines: Vec<VLine>,
+    /// Smallest step between x ticks, e.g. 1 for whole years (used when
+    /// at least three such ticks fit); 0 for none.
+    pub x_min_step: f64,
     /// Canvas size.
     pub size: ChartSize,
 }

@@ -271,7 +271,7 @@ impl Render for TimeChart {
     fn render<DB: DrawingBackend>(&self, root: &Area<DB>, tips: &Tips) -> Result<(), ChartError> {
         let body = draw_title(root, &self.title)?;
         let x = match Axis::fit(Scale::Linear, self.x.iter().copied(), 0.0, false, 8) {
-            Some(x) if !self.panels.is_empty() => x,
+            Some(x) if !self.panels.is_empty() => x.min_step(self.x_min_step),
             _ => return draw_message(&body, "no data"),
         };
         let mut prepared: Vec<Prepared> = self

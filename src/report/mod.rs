@@ -326,6 +326,8 @@ impl<'a> ChartContext<'a> {
             },
             panels,
             vlines: self.halvings.clone(),
+            // Whole years as x ticks (when three fit), not 2026.5.
+            x_min_step: 1.0,
         }
     }
 }
