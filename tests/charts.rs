@@ -9,9 +9,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use minesim::chart::{
-    draw_histogram, draw_time_chart, draw_xy_chart, histogram_svg_string, time_chart_svg_string,
-    xy_chart_svg_string, Band, ChartError, ChartSize, Format, HistogramChart, Panel, RefLine,
-    Series, TimeChart, XyChart, XyLine,
+    axis_tick_labels, draw_histogram, draw_time_chart, draw_xy_chart, format_si,
+    histogram_svg_string, legend_labels, robust_top, time_chart_svg_string, xy_chart_svg_string,
+    Band, ChartError, ChartSize, Format, HistogramChart, Panel, RefLine, Series, TimeChart, VLine,
+    XyChart, XyLine,
 };
 
 /// Width and height of a PNG file.
@@ -138,6 +139,7 @@ fn hashrate_chart() -> TimeChart {
                 ],
                 ref_lines: vec![],
                 stacked: false,
+                unit: "H/s".into(),
             },
             Panel {
                 y_label: "Hashprice (USD/TH/day)".into(),
@@ -154,10 +156,18 @@ fn hashrate_chart() -> TimeChart {
                     y: 0.035,
                 }],
                 stacked: false,
+                unit: "USD/TH/day".into(),
             },
         ],
-        vlines: vec![2024.3, 2028.3, 2032.3, 2036.3],
+        vlines: [2024.3, 2028.3, 2032.3, 2036.3]
+            .iter()
+            .map(|&x| VLine {
+                x,
+                label: format!("halving {}", x.floor()),
+            })
+            .collect(),
         size: ChartSize::default(),
+        x_min_step: 1.0,
     }
 }
 
@@ -199,6 +209,7 @@ fn fleet_chart() -> TimeChart {
         }],
         vlines: vec![],
         size: ChartSize::default(),
+        x_min_step: 1.0,
     }
 }
 
@@ -217,6 +228,7 @@ fn histogram_chart() -> HistogramChart {
     HistogramChart {
         title: "Share of hashrate that exits within 6 months of the halving".into(),
         x_label: "Exit share".into(),
+        y_label: "runs".into(),
         values,
         bins: 40,
         markers: vec![
@@ -256,6 +268,7 @@ fn xy_chart() -> XyChart {
             label: "seed claim 0.8".into(),
             y: 0.8,
         }],
+        note: "bars: 95 % CI of mean".into(),
         ..Default::default()
     }
 }
@@ -288,6 +301,7 @@ fn samples_of_every_chart_kind() {
     let chart = xy_chart();
     let text = write_both(&dir, "xy_sweep", size, |p, f| draw_xy_chart(&chart, p, f));
     assert!(text.contains(&chart.title));
+    assert!(text.contains("bars: 95 % CI of mean"), "{text}");
 
     let mut log_xy = xy_chart();
     log_xy.title = "Log-log sweep with a zero".into();
@@ -413,11 +427,18 @@ fn log_scale_with_zeros_and_single_points() {
             stacked: false,
             ..Default::default()
         }],
-        vlines: vec![2026.0, f64::NAN, 1e9],
+        vlines: [2026.0, f64::NAN, 1e9]
+            .iter()
+            .map(|&x| VLine {
+                x,
+                label: "marker".into(),
+            })
+            .collect(),
         size: ChartSize {
             width: 640,
             height: 400,
         },
+        x_min_step: 0.0,
     };
     write_both(&dir, "log_zeros", chart.size, |p, f| {
         draw_time_chart(&chart, p, f)
@@ -462,4 +483,214 @@ fn existing_file_is_replaced() {
     draw_histogram(&histogram_chart(), &path, Format::Svg).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
+}
+
+/// Known values of the SI tick formatter.
+#[test]
+fn si_tick_labels() {
+    for (v, want) in [
+        (4e7, "40 M"),
+        (1.5e14, "150 T"),
+        (2.5e12, "2.5 T"),
+        (999.0, "999"),
+        (2500.0, "2500"),
+        (12_345.0, "12.3 k"),
+        (999_700.0, "1 M"),
+        (0.8, "0.8"),
+        (-4e7, "-40 M"),
+        (1.2e18, "1.2 E"),
+        (3e22, "3e22"),
+        (1.5e-5, "1.5e-5"),
+        (0.0, "0"),
+    ] {
+        assert_eq!(format_si(v), want, "{v}");
+    }
+    // A linear axis shares one prefix over its ticks.
+    assert_eq!(
+        axis_tick_labels(0.0, 4e7, false, 4),
+        ["0", "10 M", "20 M", "30 M", "40 M"]
+    );
+    assert_eq!(
+        axis_tick_labels(0.0, 1.5e8, false, 6),
+        ["0", "25 M", "50 M", "75 M", "100 M", "125 M", "150 M"]
+    );
+    // Below 10,000 no prefix; fractional steps keep their decimals.
+    assert_eq!(
+        axis_tick_labels(0.0, 2.5, false, 5),
+        ["0", "0.5", "1.0", "1.5", "2.0", "2.5"]
+    );
+    // A log axis labels each tick with its own prefix.
+    assert_eq!(
+        axis_tick_labels(1e3, 1e7, true, 6),
+        ["1000", "10 k", "100 k", "1 M", "10 M"]
+    );
+}
+
+/// The outlier cut: 200 values near 1 and one run's spike to 40 give a
+/// cut just above the bulk, with the spike counted; no outliers, too few
+/// values or a constant series give no cut.
+#[test]
+fn robust_top_cuts_outliers_only() {
+    let mut v: Vec<f64> = (0..200).map(|i| 0.5 + (i % 10) as f64 * 0.1).collect();
+    assert_eq!(robust_top(&v), None);
+    v.push(40.0);
+    v.push(f64::NAN);
+    let (top, above) = robust_top(&v).unwrap();
+    assert!(top > 1.4 && top < 2.0, "{top}");
+    assert_eq!(above, 1);
+    assert_eq!(robust_top(&[1.0, 50.0, 1.0]), None);
+    assert_eq!(robust_top(&[3.0; 100]), None);
+    // Drawn: the axis stops near the cut and the legend says so.
+    let x: Vec<f64> = (0..v.len() - 1)
+        .map(|i| 2026.0 + i as f64 / 100.0)
+        .collect();
+    let chart = TimeChart {
+        title: "cut".into(),
+        x,
+        panels: vec![Panel {
+            y_label: "ratio".into(),
+            series: vec![Series {
+                label: "ratio (median)".into(),
+                y: v[..v.len() - 1].to_vec(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let text = svg_text(&time_chart_svg_string(&chart).unwrap());
+    assert!(
+        text.contains("y axis cut at 1.62: 1 of 201 plotted values above it"),
+        "{text}"
+    );
+    assert!(
+        !text.lines().any(|l| l.trim() == "40" || l.trim() == "35"),
+        "{text}"
+    );
+}
+
+/// Every labelled series and band has exactly one legend entry; bands of
+/// one name on several series share an entry; histogram interval ends
+/// share one entry.
+#[test]
+fn every_series_and_band_has_a_legend_entry() {
+    let n = 30;
+    let series = |label: &str, c: usize| Series {
+        label: label.into(),
+        y: vec![1.0; n],
+        bands: vec![
+            Band {
+                lower: vec![0.5; n],
+                upper: vec![1.5; n],
+                label: "p5–p95 across runs".into(),
+            },
+            Band {
+                lower: vec![0.8; n],
+                upper: vec![1.2; n],
+                label: "p25–p75 across runs".into(),
+            },
+        ],
+        color_index: c,
+        dashed: false,
+    };
+    let mut cbeci = series("CBECI", 4);
+    cbeci.bands = vec![Band {
+        lower: vec![0.1; n],
+        upper: vec![2.0; n],
+        label: "CBECI bounds".into(),
+    }];
+    let panel = Panel {
+        series: vec![series("reward", 0), series("cost", 2), cbeci],
+        ..Default::default()
+    };
+    let labels = legend_labels(&panel);
+    assert_eq!(
+        labels,
+        [
+            "reward",
+            "cost",
+            "CBECI",
+            "CBECI bounds",
+            "p5–p95 across runs",
+            "p25–p75 across runs"
+        ]
+    );
+    let chart = TimeChart {
+        title: "legend".into(),
+        x: (0..n).map(|i| 2026.0 + i as f64).collect(),
+        panels: vec![panel],
+        ..Default::default()
+    };
+    let text = svg_text(&time_chart_svg_string(&chart).unwrap());
+    for l in &labels {
+        assert_eq!(
+            text.lines().filter(|t| t.trim() == l).count(),
+            1,
+            "{l}: {text}"
+        );
+    }
+    let mut h = histogram_chart();
+    h.markers = vec![
+        ("mean".into(), 0.74),
+        ("95 % CI of mean".into(), 0.7),
+        ("95 % CI of mean".into(), 0.78),
+    ];
+    let text = svg_text(&histogram_svg_string(&h).unwrap());
+    assert!(text.contains("95 % CI of mean = 0.7 – 0.78"), "{text}");
+    assert!(text.contains("mean = 0.74"));
+}
+
+/// The `<title>` elements of an SVG.
+fn titles(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Lines, hover points, bars and markers carry tooltips; no marker text is
+/// left over; the output is the same bytes every time and no NaN shows.
+#[test]
+fn svgs_have_title_tooltips_and_are_deterministic() {
+    let chart = hashrate_chart();
+    let svg = time_chart_svg_string(&chart).unwrap();
+    assert_eq!(svg, time_chart_svg_string(&chart).unwrap());
+    assert!(!svg.contains("@@"), "a tooltip marker is left");
+    assert!(!svg.contains("NaN"));
+    let t = titles(&svg);
+    assert!(
+        t.iter()
+            .any(|s| s.starts_with("median: ") && s.contains("H/s")),
+        "{t:?}"
+    );
+    assert!(
+        t.iter()
+            .any(|s| s.starts_with("median, 2030") && s.contains("5–95 %")),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|s| s == "halving 2028"), "{t:?}");
+    assert!(t.iter().any(|s| s == "breakeven at 0.05 USD/kWh"));
+    let svg = xy_chart_svg_string(&xy_chart()).unwrap();
+    let t = titles(&svg);
+    assert!(
+        t.iter()
+            .any(|s| s.starts_with("difficulty model A: Electricity price (USD/kWh) = 0.02, ")),
+        "{t:?}"
+    );
+    assert_eq!(
+        t.iter().filter(|s| s.contains(" = 0.1,")).count(),
+        2,
+        "{t:?}"
+    );
+    let svg = histogram_svg_string(&histogram_chart()).unwrap();
+    let t = titles(&svg);
+    assert!(t.iter().any(|s| s.contains(" of 2000")), "{t:?}");
+    assert!(t.iter().any(|s| s == "seed claim = 0.8"), "{t:?}");
+    // PNGs: the same bytes twice, without tooltip text.
+    let dir = crate::common::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.png"), dir.path().join("b.png"));
+    draw_time_chart(&chart, &a, Format::Png).unwrap();
+    draw_time_chart(&chart, &b, Format::Png).unwrap();
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }

@@ -147,3 +147,163 @@ fn sweep_report_has_a_table_of_points() {
     assert!(html.contains("<td>runs per point</td><td>3</td>"));
     assert!(html.contains("<td>runs in all</td><td>15</td>"));
 }
+
+/// The text nodes of an SVG, one per line.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// A batch's charts as a referee reads them: every series and band drawn
+/// is named in its legend, every axis says its unit, halvings are
+/// labelled, the security chart puts the flow and the stock on panels of
+/// their own and names the attack-cost method, and the SVGs carry
+/// tooltips.
+#[test]
+fn batch_charts_name_every_series_unit_and_halving() {
+    use minesim::report::{charts, ChartSpec, ReportInputs};
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    minesim(
+        &[
+            "run",
+            "scenarios/baseline.toml",
+            "--runs",
+            "3",
+            "--set",
+            "simulation.years=2.5",
+        ],
+        &out,
+    );
+    let inputs = ReportInputs::read(&out).unwrap();
+    let specs = charts(&inputs);
+    for c in &specs {
+        let svg = std::fs::read_to_string(out.join(format!("{}.svg", c.stem))).unwrap();
+        let texts = svg_texts(&svg);
+        assert!(svg.contains("<title>"), "{}: no tooltips", c.stem);
+        assert!(!svg.contains("@@"), "{}", c.stem);
+        let ChartSpec::Time(t) = &c.spec else {
+            continue;
+        };
+        assert!(
+            t.vlines.iter().any(|v| v.label == "halving 2028"),
+            "{}: {:?}",
+            c.stem,
+            t.vlines
+        );
+        assert!(texts.iter().any(|s| s == "halving 2028"), "{}", c.stem);
+        for p in &t.panels {
+            // A unit in parentheses, or a plain ratio.
+            assert!(
+                p.y_label.ends_with(')')
+                    || p.y_label.contains("ratio")
+                    || p.y_label.contains("log scale"),
+                "{}: axis {:?} has no unit",
+                c.stem,
+                p.y_label
+            );
+            let legend = minesim::chart::legend_labels(p);
+            for s in &p.series {
+                if s.y.iter().any(|v| v.is_finite()) {
+                    assert!(!s.label.is_empty(), "{}: an unnamed series", c.stem);
+                    assert!(legend.contains(&s.label), "{}: {}", c.stem, s.label);
+                    assert!(
+                        texts.contains(&s.label),
+                        "{}: {} not drawn",
+                        c.stem,
+                        s.label
+                    );
+                }
+                for b in &s.bands {
+                    assert!(
+                        !b.label.is_empty(),
+                        "{}: an unnamed band of {}",
+                        c.stem,
+                        s.label
+                    );
+                    assert!(legend.contains(&b.label), "{}: {}", c.stem, b.label);
+                    assert!(
+                        texts.contains(&b.label),
+                        "{}: {} not drawn",
+                        c.stem,
+                        b.label
+                    );
+                }
+            }
+        }
+    }
+    let security = specs.iter().find(|c| c.stem == "security").unwrap();
+    let ChartSpec::Time(t) = &security.spec else {
+        panic!("security is a time chart")
+    };
+    assert_eq!(t.panels[0].y_label, "attack cost (USD/h)");
+    assert_eq!(t.panels[1].y_label, "market cap (USD)");
+    assert!(t.panels[0].series[0].label.contains("marginal fleet"));
+    assert!(security
+        .caption
+        .contains("least efficient machines now running"));
+    // SI prefixes, not scientific notation, on the money axes.
+    let svg = std::fs::read_to_string(out.join("spend_vs_reward.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|s| s.ends_with(" M")), "{texts:?}");
+    assert!(!texts.iter().any(|s| s.ends_with("e7")), "{texts:?}");
+}
+
+/// Intervals of quantities that are positive by nature stay above zero in
+/// the charts: the Student t interval when it does, the log-scale one
+/// when it would cross zero.
+#[test]
+fn positive_intervals_do_not_cross_zero() {
+    use minesim::report::positive_ci;
+    assert_eq!(positive_ci(2.0, 1.0, 3.0), Some((1.0, 3.0, false)));
+    let (lo, hi, log) = positive_ci(1.0, -0.5, 2.5).unwrap();
+    assert!(log && lo > 0.0 && hi > 2.5, "{lo} {hi}");
+    // The log-scale interval: mean × exp(∓ half-width / mean).
+    assert!((lo - (-1.5f64).exp()).abs() < 1e-12 && (hi - 1.5f64.exp()).abs() < 1e-12);
+    assert_eq!(positive_ci(0.0, -1.0, 1.0), None);
+    assert_eq!(positive_ci(f64::NAN, 0.0, 1.0), None);
+
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    minesim(
+        &[
+            "run",
+            "scenarios/sweep-volatility.toml",
+            "--runs",
+            "2",
+            "--set",
+            "simulation.years=0.5",
+        ],
+        &out,
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let points = minesim::report::tables::Table::read(&out.join("points.csv")).unwrap();
+    let charts = minesim::report::sweep_charts(&summary, &points);
+    assert_eq!(charts.len(), 4);
+    for c in &charts {
+        let minesim::report::ChartSpec::Xy(xy) = &c.spec else {
+            panic!("sweep charts are x-y charts")
+        };
+        assert_eq!(xy.x_label, "price volatility (per year)");
+        for l in &xy.lines {
+            for v in l.y_lower.iter().flatten().filter(|v| v.is_finite()) {
+                assert!(*v > 0.0, "{}: {v}", c.stem);
+            }
+        }
+        assert!(xy.note.contains("95 % CI of mean"), "{}", xy.note);
+    }
+    assert_eq!(
+        minesim::report::sweep_axis_label("miners.groups[0].electricity.median_usd_per_kwh"),
+        "miners group 0 electricity median (USD/kWh)"
+    );
+    assert_eq!(
+        minesim::report::sweep_axis_label("hash_supply.j_per_th"),
+        "hash supply efficiency (J/TH)"
+    );
+}

@@ -57,8 +57,71 @@ pub(crate) struct Axis {
     ticks: Vec<f64>,
     minor: Vec<f64>,
     mode: LabelMode,
-    scientific: bool,
+    style: StepStyle,
     target: usize,
+    /// Smallest step between linear ticks (0 for none), e.g. 1 for whole
+    /// years.
+    min_step: f64,
+}
+
+/// How the labels of evenly spaced ticks are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepStyle {
+    /// Plain decimals (largest tick below 10,000).
+    Plain,
+    /// Divided by 10^exp and followed by the SI prefix (`40 M`).
+    Si(i32),
+    /// Mantissa and exponent (tiny values, or beyond the exa prefix).
+    Scientific,
+}
+
+/// SI prefixes from kilo to exa, by exponent.
+const SI_PREFIXES: [(i32, &str); 6] = [
+    (3, "k"),
+    (6, "M"),
+    (9, "G"),
+    (12, "T"),
+    (15, "P"),
+    (18, "E"),
+];
+
+/// Values whose magnitude is below this are written without a prefix
+/// (`2500`, not `2.5 k`).
+const SI_FROM: f64 = 1e4;
+/// Values from this magnitude up are beyond the largest prefix (exa) and
+/// written in scientific notation.
+const SI_UNTIL: f64 = 1e21;
+
+/// The largest SI exponent (3, 6, ..., 18) whose power of ten is at most
+/// `a` (a finite magnitude in `[SI_FROM, SI_UNTIL)`).
+fn si_exponent(a: f64) -> i32 {
+    SI_PREFIXES
+        .iter()
+        .rev()
+        .map(|(e, _)| *e)
+        .find(|&e| a >= 10f64.powi(e) * (1.0 - 1e-12))
+        .unwrap_or(3)
+}
+
+/// The prefix letter for an exponent of [`SI_PREFIXES`].
+fn si_prefix(exp: i32) -> &'static str {
+    SI_PREFIXES
+        .iter()
+        .find(|(e, _)| *e == exp)
+        .map(|(_, p)| *p)
+        .unwrap_or("")
+}
+
+/// The label style of a linear axis whose largest tick magnitude is
+/// `biggest`.
+fn step_style(biggest: f64) -> StepStyle {
+    if !biggest.is_finite() || biggest >= SI_UNTIL || (biggest > 0.0 && biggest < 1e-3) {
+        StepStyle::Scientific
+    } else if biggest < SI_FROM {
+        StepStyle::Plain
+    } else {
+        StepStyle::Si(si_exponent(biggest))
+    }
 }
 
 /// Largest number of ticks ever generated on one axis (guards loops).
@@ -69,6 +132,24 @@ impl Axis {
     /// labelled ticks. Invalid bounds are replaced by a unit range so that
     /// drawing never fails.
     pub(crate) fn new(scale: Scale, lo: f64, hi: f64, target_ticks: usize) -> Self {
+        Axis::with_min_step(scale, lo, hi, target_ticks, 0.0)
+    }
+
+    /// As [`Axis::new`], with linear ticks at least `min_step` apart
+    /// (whole years on a time axis) when the range holds at least three
+    /// such ticks; `min_step` 0 (or not finite) for no minimum.
+    pub(crate) fn with_min_step(
+        scale: Scale,
+        lo: f64,
+        hi: f64,
+        target_ticks: usize,
+        min_step: f64,
+    ) -> Self {
+        let min_step = if min_step.is_finite() && min_step > 0.0 {
+            min_step
+        } else {
+            0.0
+        };
         let (lo, hi) = sanitize_bounds(scale, lo, hi);
         let (t_lo, t_hi) = match scale {
             Scale::Linear => (lo, hi),
@@ -77,13 +158,28 @@ impl Axis {
         let target = target_ticks.clamp(2, 20);
         let (ticks, minor, mode) = match scale {
             Scale::Linear => {
-                let (ticks, step) = linear_ticks(lo, hi, target);
+                let (mut ticks, mut step) = linear_ticks(lo, hi, target);
+                if min_step > 0.0 && step < min_step {
+                    let (t, st) = linear_ticks_from(lo, hi, target, min_step);
+                    if t.len() >= 3 {
+                        (ticks, step) = (t, st);
+                    }
+                }
                 (ticks, Vec::new(), LabelMode::Step(step))
             }
             Scale::Log10 => log_ticks(lo, hi, target),
         };
-        let biggest = lo.abs().max(hi.abs());
-        let scientific = !(1e-3..1e6).contains(&biggest);
+        // The largest tick decides the prefix shared by all labels.
+        let biggest = ticks
+            .iter()
+            .map(|t| t.abs())
+            .fold(0.0, f64::max)
+            .max(if ticks.is_empty() {
+                lo.abs().max(hi.abs())
+            } else {
+                0.0
+            });
+        let style = step_style(biggest);
         Axis {
             scale,
             lo,
@@ -93,14 +189,20 @@ impl Axis {
             ticks,
             minor,
             mode,
-            scientific,
+            style,
             target,
+            min_step,
         }
     }
 
     /// The same range with about `target_ticks` ticks.
     pub(crate) fn with_target(&self, target_ticks: usize) -> Self {
-        Axis::new(self.scale, self.lo, self.hi, target_ticks)
+        Axis::with_min_step(self.scale, self.lo, self.hi, target_ticks, self.min_step)
+    }
+
+    /// The same range with linear ticks at least `min_step` apart.
+    pub(crate) fn min_step(&self, min_step: f64) -> Self {
+        Axis::with_min_step(self.scale, self.lo, self.hi, self.target, min_step)
     }
 
     /// The tick count this axis aims at.
@@ -197,8 +299,12 @@ impl Axis {
     /// The tick label for `v`.
     pub(crate) fn label(&self, v: f64) -> String {
         match self.mode {
-            LabelMode::Step(step) => format_with_step(v, step, self.scientific),
-            LabelMode::Significant => format_significant(v),
+            LabelMode::Step(step) => match self.style {
+                StepStyle::Plain => format_with_step(v, step, false),
+                StepStyle::Scientific => format_with_step(v, step, true),
+                StepStyle::Si(exp) => format_with_prefix(v, step, exp),
+            },
+            LabelMode::Significant => format_si(v),
         }
     }
 
@@ -320,8 +426,13 @@ pub(crate) fn nice_step(raw: f64) -> f64 {
 /// Multiples of the smallest nice step that gives at most `target + 1`
 /// ticks inside `[lo, hi]`.
 fn linear_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
+    linear_ticks_from(lo, hi, target, 0.0)
+}
+
+/// As [`linear_ticks`], with a step of at least `min_step` (a nice one).
+fn linear_ticks_from(lo: f64, hi: f64, target: usize, min_step: f64) -> (Vec<f64>, f64) {
     let count = |step: f64| ((hi / step + 1e-9).floor() - (lo / step - 1e-9).ceil() + 1.0).max(0.0);
-    let mut step = nice_step((hi - lo) / (2.0 * target as f64));
+    let mut step = nice_step(((hi - lo) / (2.0 * target as f64)).max(min_step));
     for _ in 0..20 {
         if count(step) <= (target + 1) as f64 {
             break;
@@ -462,6 +573,53 @@ pub(crate) fn format_with_step(v: f64, step: f64, scientific_notation: bool) -> 
     }
 }
 
+/// Label for a tick on an evenly spaced axis whose labels share the SI
+/// prefix of `exp`: `v / 10^exp` with the precision the step needs, then
+/// the prefix (`40 M`, `2.5 T`; zero is `0`).
+pub(crate) fn format_with_prefix(v: f64, step: f64, exp: i32) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let k = 10f64.powi(exp);
+    let decimals = decimals_for(step / k).min(4);
+    format!("{:.decimals$} {}", v / k, si_prefix(exp))
+}
+
+/// A value with up to three significant digits and an SI prefix from kilo
+/// to exa for magnitudes from 10,000 up: `40 M` (4e7), `150 T` (1.5e14),
+/// `2500`, `0.8`; tiny magnitudes (below 0.001) and those beyond exa in
+/// scientific notation (`1.5e-5`, `2e21`). Used for log-axis ticks,
+/// legend values and tooltips.
+pub fn format_si(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    if a < SI_FROM {
+        // 9999.7 rounds to 10000 with three significant digits: stays plain.
+        return format_significant(v);
+    }
+    if a >= SI_UNTIL {
+        return scientific(v, 2);
+    }
+    let mut exp = si_exponent(a);
+    let mut text = format_significant(v / 10f64.powi(exp));
+    // 999.7 k rounds to 1000 k: write 1 M instead.
+    if exp < 18
+        && text
+            .trim_start_matches('-')
+            .parse::<f64>()
+            .is_ok_and(|m| m >= 1000.0)
+    {
+        exp += 3;
+        text = format_significant(v / 10f64.powi(exp));
+    }
+    format!("{text} {}", si_prefix(exp))
+}
+
 /// A value with up to three significant digits, scientific when huge or tiny
 /// (e.g. `2e14`, `350`, `0.005`). Used for log ticks and marker values.
 pub fn format_significant(v: f64) -> String {
@@ -507,13 +665,31 @@ mod tests {
     }
 
     #[test]
-    fn huge_values_use_scientific_labels() {
+    fn huge_values_use_si_prefixes() {
         let a = Axis::new(Scale::Linear, 0.0, 3e14, 6);
         let labels: Vec<String> = a.ticks().iter().map(|&v| a.label(v)).collect();
-        assert!(labels.contains(&"1e14".to_string()), "{labels:?}");
+        assert!(labels.contains(&"100 T".to_string()), "{labels:?}");
         assert!(labels.iter().all(|l| l.len() <= 7), "{labels:?}");
+        // Beyond exa: scientific.
+        let b = Axis::new(Scale::Linear, 0.0, 3e22, 6);
+        assert!(
+            b.tick_labels().contains(&"1e22".to_string()),
+            "{:?}",
+            b.tick_labels()
+        );
         assert_eq!(format_with_step(1.5e14, 5e13, true), "1.5e14");
         assert_eq!(format_with_step(1.25e20, 2.5e19, true), "1.25e20");
+    }
+
+    #[test]
+    fn min_step_gives_whole_years_when_three_fit() {
+        let a = Axis::with_min_step(Scale::Linear, 2026.0, 2029.5, 8, 1.0);
+        assert_eq!(a.tick_labels(), ["2026", "2027", "2028", "2029"]);
+        // A year and a half: fewer than three whole years fit, so
+        // finer steps stay.
+        let b = Axis::with_min_step(Scale::Linear, 2026.0, 2027.5, 8, 1.0);
+        assert!(b.ticks().len() >= 3, "{:?}", b.ticks());
+        assert_eq!(b.with_target(4).min_step, 1.0);
     }
 
     #[test]
@@ -530,7 +706,8 @@ mod tests {
             let e = v.log10();
             (e - e.round()).abs() < 1e-9
         }));
-        assert_eq!(a.label(1e14), "1e14");
+        assert_eq!(a.label(1e14), "100 T");
+        assert_eq!(a.label(1e20), "100 E");
     }
 
     #[test]

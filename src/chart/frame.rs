@@ -18,7 +18,8 @@ use plotters::style::{Color, FontTransform, RGBColor, ShapeStyle, BLACK, WHITE};
 
 use super::axis::Axis;
 use super::font::{text_style, AXIS_DESC_PX, LEGEND_PX, TICK_PX, TITLE_PX};
-use super::{ChartError, RefLine};
+use super::tips::Tips;
+use super::{ChartError, RefLine, VLine};
 
 /// A drawing area in pixel coordinates.
 pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
@@ -119,6 +120,8 @@ pub(crate) enum Mark {
     LinePoint { color: RGBColor },
     /// A filled rectangle (band, stacked area, histogram bar).
     Fill { color: RGBColor, alpha: f64 },
+    /// No sample: a note in the legend box (e.g. where the y axis is cut).
+    Note,
 }
 
 /// One legend entry.
@@ -149,7 +152,12 @@ fn legend_layout<DB: DrawingBackend>(
     let (mut x, mut row, mut widest) = (LEGEND_PAD, 0, 0);
     for e in entries {
         let (tw, _) = text_size(area, &e.label, LEGEND_PX);
-        let w = SWATCH_W + SWATCH_GAP + tw as i32;
+        let swatch = if matches!(e.mark, Mark::Note) {
+            0
+        } else {
+            SWATCH_W + SWATCH_GAP
+        };
+        let w = swatch + tw as i32;
         if x > LEGEND_PAD && x + w + LEGEND_PAD > max_w {
             row += 1;
             x = LEGEND_PAD;
@@ -206,7 +214,13 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         let x = x0 + x;
         let cy = LEGEND_PAD + row * ROW_H + ROW_H / 2;
         let sample = [(x, cy), (x + SWATCH_W, cy)];
+        let text_x = if matches!(e.mark, Mark::Note) {
+            x
+        } else {
+            x + SWATCH_W + SWATCH_GAP
+        };
         match e.mark {
+            Mark::Note => Ok(()),
             Mark::Line { color, dashed } => {
                 let style = color.stroke_width(LINE_WIDTH);
                 if dashed {
@@ -225,11 +239,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         }
         .map_err(draw_err)?;
         strip
-            .draw(&Text::new(
-                e.label.clone(),
-                (x + SWATCH_W + SWATCH_GAP, cy),
-                text.clone(),
-            ))
+            .draw(&Text::new(e.label.clone(), (text_x, cy), text.clone()))
             .map_err(draw_err)?;
     }
     Ok(())
@@ -351,6 +361,8 @@ pub(crate) struct PlotLayout<'s> {
     pub y_label_width: u32,
     /// Whether to draw x tick labels under the plot.
     pub show_x_labels: bool,
+    /// Extra room above the plot (for the labels of vertical markers).
+    pub top_extra: u32,
     /// x axis description under the tick labels.
     pub x_desc: &'s str,
     /// y axis description, rotated, left of the tick labels.
@@ -372,7 +384,7 @@ pub(crate) fn build_plot<'a, DB: DrawingBackend>(
         0
     };
     let mut chart = ChartBuilder::on(area)
-        .margin_top(6)
+        .margin_top(6 + layout.top_extra)
         .margin_right(RIGHT_MARGIN)
         .margin_bottom(if layout.show_x_labels { 0 } else { 8 })
         .x_label_area_size(x_area)
@@ -430,21 +442,45 @@ fn draw_y_desc<DB: DrawingBackend>(
     area.draw_text(desc, &style, (cx, cy)).map_err(draw_err)
 }
 
-/// Dashed grey vertical lines at the given x positions (inside the range).
+/// Room above a plot for the labels of vertical markers, in pixels.
+pub(crate) const VLINE_LABEL_H: u32 = (TICK_PX * 1.4) as u32;
+
+/// Dashed grey vertical lines at the given x positions (inside the range),
+/// with their labels (when `labelled`) just above the plot's frame, which
+/// needs [`VLINE_LABEL_H`] of room there.
 pub(crate) fn draw_vlines<DB: DrawingBackend>(
     plot: &mut Plot<'_, DB>,
     x: &Axis,
     y: &Axis,
-    vlines: &[f64],
+    vlines: &[VLine],
+    labelled: bool,
+    tips: &Tips,
 ) -> Result<(), ChartError> {
-    for &v in vlines.iter().filter(|&&v| x.accepts(v) && x.contains(v)) {
+    for v in vlines.iter().filter(|v| x.accepts(v.x) && x.contains(v.x)) {
+        tips.begin(plot.plotting_area(), (v.x, y.lo()), &v.label)?;
         plot.draw_series(DashedLineSeries::new(
-            [(v, y.lo()), (v, y.hi())],
+            [(v.x, y.lo()), (v.x, y.hi())],
             6,
             6,
             BLACK.mix(0.45).stroke_width(1),
         ))
         .map_err(draw_err)?;
+        tips.end(plot.plotting_area(), (v.x, y.lo()))?;
+        if !labelled || v.label.is_empty() {
+            continue;
+        }
+        // Above the frame, centred on the line (kept inside the plot's
+        // width), clear of the data and of reference line labels.
+        let area = plot.plotting_area();
+        let (xr, _) = area.get_pixel_range();
+        let (px, _) = plot.backend_coord(&(v.x, y.hi()));
+        let (tw, _) = text_size(area, &v.label, TICK_PX);
+        let half = tw as i32 / 2;
+        let cx = px.clamp(xr.start + half, (xr.end - half).max(xr.start + half));
+        let style = text_style(TICK_PX, REF_COLOR).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let element =
+            EmptyElement::at((v.x, y.hi())) + Text::new(v.label.clone(), (cx - px, -4), style);
+        area.draw(&element).map_err(draw_err)?;
     }
     Ok(())
 }
@@ -487,12 +523,14 @@ pub(crate) fn draw_ref_lines<DB: DrawingBackend>(
     y: &Axis,
     refs: &[RefLine],
     avoid: &[Vec<(f64, f64)>],
+    tips: &Tips,
 ) -> Result<(), ChartError> {
     let refs: Vec<&RefLine> = refs
         .iter()
         .filter(|r| y.accepts(r.y) && y.contains(r.y))
         .collect();
     for r in &refs {
+        tips.begin(plot.plotting_area(), (x.lo(), r.y), &r.label)?;
         plot.draw_series(DashedLineSeries::new(
             [(x.lo(), r.y), (x.hi(), r.y)],
             12,
@@ -500,6 +538,7 @@ pub(crate) fn draw_ref_lines<DB: DrawingBackend>(
             REF_COLOR.stroke_width(2),
         ))
         .map_err(draw_err)?;
+        tips.end(plot.plotting_area(), (x.lo(), r.y))?;
     }
     if refs.iter().all(|r| r.label.is_empty()) {
         return Ok(());
@@ -555,13 +594,15 @@ pub(crate) fn draw_ref_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Contiguous runs of points `(x[i], y[i])` that both axes can show.
+/// Contiguous runs of points `(x[i], y[i])` that both axes can show, with
+/// y held inside the axis range (a value above a cut y axis runs along
+/// its top edge).
 pub(crate) fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f64, f64)>> {
     let mut out = Vec::new();
     let mut run: Vec<(f64, f64)> = Vec::new();
     for (&xv, &yv) in xs.iter().zip(ys) {
         if x.accepts(xv) && y.accepts(yv) {
-            run.push((xv, yv));
+            run.push((xv, y.clamp(yv)));
         } else if !run.is_empty() {
             out.push(std::mem::take(&mut run));
         }
@@ -572,18 +613,44 @@ pub(crate) fn segments(xs: &[f64], ys: &[f64], x: &Axis, y: &Axis) -> Vec<Vec<(f
     out
 }
 
+/// Pixel offsets of the thin strokes that make up a thick solid line in a
+/// raster image (a plus-shaped brush about [`LINE_WIDTH`] wide).
+const BRUSH: [(i32, i32); 5] = [(0, 0), (0, -1), (0, 1), (-1, 0), (1, 0)];
+
 /// Draws a broken line; isolated points become dots so they stay visible.
+///
+/// In a raster image (`vector` false) a solid line is drawn as a few
+/// one-pixel strokes offset by a pixel ([`BRUSH`]): plotters turns thick
+/// polylines into polygons whose inner corners shoot far out at sharp
+/// zigzags (a noisy daily series), drawing spikes across the frame. SVG
+/// keeps one polyline with a real stroke width (browsers join it well).
 pub(crate) fn draw_polyline<DB: DrawingBackend>(
     plot: &mut Plot<'_, DB>,
     runs: &[Vec<(f64, f64)>],
     color: RGBColor,
     dashed: bool,
+    vector: bool,
 ) -> Result<(), ChartError> {
     let style: ShapeStyle = color.stroke_width(LINE_WIDTH);
     for run in runs {
         if run.len() == 1 {
             plot.draw_series(std::iter::once(Circle::new(run[0], 3, color.filled())))
                 .map_err(draw_err)?;
+        } else if !dashed && !vector {
+            let area = plot.plotting_area().strip_coord_spec();
+            let (bx, by) = area.get_base_pixel();
+            let px: Vec<(i32, i32)> = run
+                .iter()
+                .map(|p| {
+                    let (a, b) = plot.backend_coord(p);
+                    (a - bx, b - by)
+                })
+                .collect();
+            for (dx, dy) in BRUSH {
+                let path: Vec<(i32, i32)> = px.iter().map(|&(a, b)| (a + dx, b + dy)).collect();
+                area.draw(&PathElement::new(path, color.stroke_width(1)))
+                    .map_err(draw_err)?;
+            }
         } else if dashed {
             plot.draw_series(DashedLineSeries::new(run.iter().copied(), 10, 7, style))
                 .map_err(draw_err)?;

@@ -6,11 +6,12 @@ use plotters::prelude::DrawingBackend;
 use plotters::series::LineSeries;
 use plotters::style::{Color, WHITE};
 
-use super::axis::{format_significant, Axis, Scale};
+use super::axis::{format_si, Axis, Scale};
 use super::frame::{
     build_plot, color, draw_err, draw_message, draw_title, single_panel, Area, LegendEntry, Mark,
     PlotLayout, SinglePanel, LINE_WIDTH,
 };
+use super::tips::Tips;
 use super::{ChartError, ChartSize, HistogramChart, Render};
 
 /// Bins used when the spec asks for 0.
@@ -62,6 +63,19 @@ pub(crate) fn bin_values(values: &[f64], bins: usize) -> Vec<(f64, f64, usize)> 
         .collect()
 }
 
+/// The markers grouped by label, in order of first appearance: one colour
+/// and one legend entry per group.
+fn marker_groups(markers: &[(String, f64)]) -> Vec<(String, Vec<f64>)> {
+    let mut out: Vec<(String, Vec<f64>)> = Vec::new();
+    for (label, v) in markers {
+        match out.iter_mut().find(|(l, _)| l == label) {
+            Some((_, vs)) => vs.push(*v),
+            None => out.push((label.clone(), vec![*v])),
+        }
+    }
+    out
+}
+
 impl Render for HistogramChart {
     fn size(&self) -> ChartSize {
         self.size
@@ -71,7 +85,7 @@ impl Render for HistogramChart {
         Ok(())
     }
 
-    fn render<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), ChartError> {
+    fn render<DB: DrawingBackend>(&self, root: &Area<DB>, tips: &Tips) -> Result<(), ChartError> {
         let body = draw_title(root, &self.title)?;
         let bins = bin_values(&self.values, self.bins);
         let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
@@ -99,17 +113,23 @@ impl Render for HistogramChart {
                 alpha: BAR_ALPHA,
             },
         }];
-        for (i, (label, v)) in self.markers.iter().enumerate() {
+        let groups = marker_groups(&self.markers);
+        for (g, (label, values)) in groups.iter().enumerate() {
+            let values: Vec<String> = values.iter().map(|v| format_si(*v)).collect();
             legend.push(LegendEntry {
-                label: format!("{label} = {}", format_significant(*v)),
+                label: format!("{label} = {}", values.join(" – ")),
                 mark: Mark::Line {
-                    color: color(i + 1),
+                    color: color(g + 1),
                     dashed: false,
                 },
             });
         }
 
-        let y_desc = "Count";
+        let y_desc = if self.y_label.is_empty() {
+            "count"
+        } else {
+            self.y_label.as_str()
+        };
         let SinglePanel {
             plot_area,
             x,
@@ -119,29 +139,35 @@ impl Render for HistogramChart {
         let layout = PlotLayout {
             y_label_width,
             show_x_labels: true,
+            top_extra: 0,
             x_desc: &self.x_label,
             y_desc,
         };
         let mut plot = build_plot(&plot_area, &x, &y, &layout)?;
-        let bars = bins.iter().filter(|b| b.2 > 0);
-        plot.draw_series(bars.clone().map(|&(e0, e1, c)| {
-            Rectangle::new(
-                [(e0, 0.0), (e1, c as f64)],
-                color(0).mix(BAR_ALPHA).filled(),
-            )
-        }))
-        .map_err(draw_err)?;
-        plot.draw_series(bars.map(|&(e0, e1, c)| {
-            Rectangle::new([(e0, 0.0), (e1, c as f64)], WHITE.stroke_width(1))
-        }))
-        .map_err(draw_err)?;
-        for (i, (_, v)) in self.markers.iter().enumerate() {
+        for &(e0, e1, c) in bins.iter().filter(|b| b.2 > 0) {
+            let title = format!("{} to {}: {c} of {finite}", format_si(e0), format_si(e1));
+            tips.begin(plot.plotting_area(), (e0, 0.0), &title)?;
+            plot.draw_series([
+                Rectangle::new(
+                    [(e0, 0.0), (e1, c as f64)],
+                    color(0).mix(BAR_ALPHA).filled(),
+                ),
+                Rectangle::new([(e0, 0.0), (e1, c as f64)], WHITE.stroke_width(1)),
+            ])
+            .map_err(draw_err)?;
+            tips.end(plot.plotting_area(), (e0, 0.0))?;
+        }
+        for (label, v) in &self.markers {
+            let g = groups.iter().position(|(l, _)| l == label).unwrap_or(0);
             if v.is_finite() && x.contains(*v) {
+                let title = format!("{label} = {}", format_si(*v));
+                tips.begin(plot.plotting_area(), (*v, y.lo()), &title)?;
                 plot.draw_series(LineSeries::new(
                     [(*v, y.lo()), (*v, y.hi())],
-                    color(i + 1).stroke_width(LINE_WIDTH),
+                    color(g + 1).stroke_width(LINE_WIDTH),
                 ))
                 .map_err(draw_err)?;
+                tips.end(plot.plotting_area(), (*v, y.lo()))?;
             }
         }
         Ok(())
@@ -162,6 +188,18 @@ mod tests {
         assert_eq!(bins[3].1, 2.0);
         // The maximum lands in the last bin.
         assert_eq!(bins[3].2, 1);
+    }
+
+    #[test]
+    fn markers_with_one_label_form_one_group() {
+        let m = vec![
+            ("mean".to_string(), 0.5),
+            ("95 % CI".to_string(), 0.4),
+            ("95 % CI".to_string(), 0.6),
+        ];
+        let g = marker_groups(&m);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[1], ("95 % CI".to_string(), vec![0.4, 0.6]));
     }
 
     #[test]

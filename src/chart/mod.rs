@@ -12,8 +12,16 @@
 //!   21 px, ticks and legends 18 px, all in the bundled DejaVu Sans font
 //!   (see [`font`]), so text renders without system fonts.
 //! - Legends sit in a box above the plot area, never over the data.
-//! - Tick labels switch to scientific notation (`1.5e14`) for huge or tiny
-//!   values.
+//! - Tick labels carry SI prefixes from kilo to exa (`40 M`, `150 T`) for
+//!   magnitudes from 10,000 up ([`format_si`]); the axis label names the
+//!   unit (`USD/day`), so a reader sees "40 M" on an axis of "USD/day".
+//!   Tiny magnitudes and those beyond exa use scientific notation.
+//! - Every labelled line, band and marker has a legend entry; bands of the
+//!   same name on several series share one entry with a grey swatch.
+//! - A linear time panel whose largest values are outliers (see
+//!   [`robust_top`]) is cut above them, and its legend says where and how
+//!   many values lie above.
+//! - SVGs carry `<title>` tooltips on lines, points, bars and markers.
 //! - Non-finite values, and non-positive values on log axes, are skipped
 //!   (lines break there). A chart without any drawable value still produces
 //!   a file that says "no data".
@@ -28,6 +36,7 @@ mod frame;
 mod histogram;
 mod stacked;
 mod timeseries;
+mod tips;
 mod xy;
 
 use std::fs;
@@ -43,7 +52,16 @@ use plotters::drawing::{DrawingArea, IntoDrawingArea};
 use plotters::prelude::DrawingBackend;
 use plotters::style::WHITE;
 
+pub use axis::format_si;
 pub use axis::format_significant as format_value;
+pub use timeseries::{legend_labels, robust_top};
+
+/// The tick labels of a numeric axis over `lo..hi` (linear, or log10 with
+/// `log`) aiming at about `target` ticks, as a chart writes them (for
+/// tests and for checking a range by hand).
+pub fn axis_tick_labels(lo: f64, hi: f64, log: bool, target: usize) -> Vec<String> {
+    axis::Axis::new(axis::Scale::from_log(log), lo, hi, target).tick_labels()
+}
 pub use frame::PALETTE;
 
 /// Anything that can go wrong while drawing a chart.
@@ -157,6 +175,17 @@ pub struct RefLine {
     pub y: f64,
 }
 
+/// A thin vertical marker on every panel of a [`TimeChart`] (e.g. a
+/// halving), with its label written beside it at the top of the first
+/// panel.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VLine {
+    /// x position (skipped when not drawable).
+    pub x: f64,
+    /// Text beside the line, e.g. "halving 2028"; empty for none.
+    pub label: String,
+}
+
 /// One plot area of a [`TimeChart`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Panel {
@@ -172,6 +201,9 @@ pub struct Panel {
     /// Values are expected to be ≥ 0; negative or non-finite values count as
     /// 0. Bands and `dashed` are ignored for stacked panels.
     pub stacked: bool,
+    /// Unit of the y values for tooltips, e.g. "USD/day" (the axis label
+    /// says it to the reader); empty for none.
+    pub unit: String,
 }
 
 /// A chart over time: one or more panels stacked vertically sharing the x
@@ -187,8 +219,11 @@ pub struct TimeChart {
     pub x: Vec<f64>,
     /// Panels from top to bottom (1 or 2 is typical).
     pub panels: Vec<Panel>,
-    /// x positions of thin vertical markers (e.g. halvings) on every panel.
-    pub vlines: Vec<f64>,
+    /// Thin vertical markers (e.g. halvings) on every panel.
+    pub vlines: Vec<VLine>,
+    /// Smallest step between x ticks, e.g. 1 for whole years (used when
+    /// at least three such ticks fit); 0 for none.
+    pub x_min_step: f64,
     /// Canvas size.
     pub size: ChartSize,
 }
@@ -200,6 +235,8 @@ pub struct HistogramChart {
     pub title: String,
     /// x axis description including the unit.
     pub x_label: String,
+    /// y axis description, e.g. "runs"; empty for "count".
+    pub y_label: String,
     /// The samples; non-finite values are skipped (and counted in the
     /// legend).
     pub values: Vec<f64>,
@@ -207,7 +244,9 @@ pub struct HistogramChart {
     /// 1..=1000; 0 means 30).
     pub bins: usize,
     /// Vertical markers `(label, x)`, e.g. mean, CI bounds, a reference
-    /// value. The legend shows `label = value`.
+    /// value. The legend shows `label = value`; markers that share a label
+    /// (the two ends of an interval) share a colour and one legend entry,
+    /// `label = low – high`.
     pub markers: Vec<(String, f64)>,
     /// Canvas size.
     pub size: ChartSize,
@@ -245,6 +284,9 @@ pub struct XyChart {
     pub log_y: bool,
     /// The lines; colours follow [`PALETTE`] in order.
     pub lines: Vec<XyLine>,
+    /// A note at the end of the legend, e.g. what the bars are; empty for
+    /// none.
+    pub note: String,
     /// Horizontal reference lines.
     pub ref_lines: Vec<RefLine>,
     /// Canvas size.
@@ -257,8 +299,13 @@ trait Render {
     fn size(&self) -> ChartSize;
     /// Checks lengths and other structural invariants before drawing.
     fn validate(&self) -> Result<(), ChartError>;
-    /// Draws onto `root`, which is already filled white.
-    fn render<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError>;
+    /// Draws onto `root`, which is already filled white, with tooltips
+    /// through `tips` (SVG only).
+    fn render<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        tips: &tips::Tips,
+    ) -> Result<(), ChartError>;
 }
 
 /// Writes a time chart to `path` in `format`.
@@ -319,13 +366,14 @@ fn svg_string<C: Render>(chart: &C) -> Result<String, ChartError> {
     let size = chart.size().checked()?;
     guarded(|| {
         let mut buf = String::new();
+        let tips = tips::Tips::svg();
         {
             let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
             root.fill(&WHITE).map_err(frame::draw_err)?;
-            chart.render(&root)?;
+            chart.render(&root, &tips)?;
             root.present().map_err(frame::draw_err)?;
         }
-        Ok(buf)
+        Ok(tips.apply(&buf))
     })
 }
 
@@ -359,7 +407,7 @@ fn write_chart<C: Render>(chart: &C, path: &Path, format: Format) -> Result<(), 
             Format::Png => guarded(|| {
                 let root = BitMapBackend::new(tmp, size).into_drawing_area();
                 root.fill(&WHITE).map_err(frame::draw_err)?;
-                chart.render(&root)?;
+                chart.render(&root, &tips::Tips::off())?;
                 // The backend is dropped when this closure returns, so
                 // nothing rewrites `tmp` after it is committed.
                 root.present().map_err(frame::draw_err)

@@ -7,6 +7,8 @@ use plotters::style::Color;
 
 use super::axis::Axis;
 use super::frame::{color, draw_band, draw_err, LegendEntry, Mark, Plot};
+use super::timeseries::line_tip;
+use super::tips::Tips;
 use super::{ChartError, Series};
 
 /// Opacity of stacked layers.
@@ -44,7 +46,9 @@ pub(crate) fn legend(series: &[Series]) -> Vec<LegendEntry> {
         .collect()
 }
 
-/// Draws the layers between consecutive tops, each with a thin darker edge.
+/// Draws the layers between consecutive tops, each with a thin darker edge
+/// and a tooltip with the layer's own values (in `unit`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn draw_layers<DB: DrawingBackend>(
     plot: &mut Plot<'_, DB>,
     xs: &[f64],
@@ -52,11 +56,15 @@ pub(crate) fn draw_layers<DB: DrawingBackend>(
     tops: &[Vec<f64>],
     x: &Axis,
     y: &Axis,
+    unit: &str,
+    tips: &Tips,
 ) -> Result<(), ChartError> {
     let zeros = vec![0.0; xs.len()];
     let mut below: &[f64] = &zeros;
+    let at = (x.lo(), y.lo());
     for (s, top) in series.iter().zip(tops) {
         let c = color(s.color_index);
+        tips.begin(plot.plotting_area(), at, &line_tip(s, xs, &s.y, unit))?;
         draw_band(plot, xs, below, top, x, y, c, LAYER_ALPHA)?;
         for run in super::frame::segments(xs, top, x, y) {
             if run.len() >= 2 {
@@ -64,6 +72,7 @@ pub(crate) fn draw_layers<DB: DrawingBackend>(
                     .map_err(draw_err)?;
             }
         }
+        tips.end(plot.plotting_area(), at)?;
         below = top;
     }
     Ok(())

@@ -5,11 +5,12 @@ use plotters::element::{Circle, EmptyElement, PathElement};
 use plotters::prelude::DrawingBackend;
 use plotters::style::Color;
 
-use super::axis::{Axis, Scale};
+use super::axis::{format_si, Axis, Scale};
 use super::frame::{
     build_plot, color, draw_err, draw_message, draw_polyline, draw_ref_lines, draw_title, segments,
     single_panel, Area, LegendEntry, Mark, Plot, PlotLayout, SinglePanel,
 };
+use super::tips::Tips;
 use super::{ChartError, ChartSize, Render, XyChart, XyLine};
 
 /// Half width of the caps on confidence bars, in pixels.
@@ -46,7 +47,7 @@ impl Render for XyChart {
         Ok(())
     }
 
-    fn render<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), ChartError> {
+    fn render<DB: DrawingBackend>(&self, root: &Area<DB>, tips: &Tips) -> Result<(), ChartError> {
         let body = draw_title(root, &self.title)?;
         let (xs, ys) = (Scale::from_log(self.log_x), Scale::from_log(self.log_y));
         // Only points whose x and y are both drawable set the ranges.
@@ -71,7 +72,7 @@ impl Render for XyChart {
             return draw_message(&body, "no data");
         };
 
-        let legend: Vec<LegendEntry> = self
+        let mut legend: Vec<LegendEntry> = self
             .lines
             .iter()
             .enumerate()
@@ -81,6 +82,12 @@ impl Render for XyChart {
                 mark: Mark::LinePoint { color: color(i) },
             })
             .collect();
+        if !self.note.is_empty() {
+            legend.push(LegendEntry {
+                label: self.note.clone(),
+                mark: Mark::Note,
+            });
+        }
         let SinglePanel {
             plot_area,
             x,
@@ -97,6 +104,7 @@ impl Render for XyChart {
         let layout = PlotLayout {
             y_label_width,
             show_x_labels: true,
+            top_extra: 0,
             x_desc: &self.x_label,
             y_desc: &self.y_label,
         };
@@ -106,19 +114,59 @@ impl Render for XyChart {
         for (i, l) in self.lines.iter().enumerate() {
             drawn.extend(draw_error_bars(&mut plot, l, &x, &y, i)?);
         }
+        let at = (x.lo(), y.lo());
         for (i, l) in self.lines.iter().enumerate() {
             let c = color(i);
             let runs = segments(&l.x, &l.y, &x, &y);
-            draw_polyline(&mut plot, &runs, c, false)?;
-            let points = runs.iter().flatten().map(|&p| {
-                EmptyElement::at(p)
-                    + Circle::new((0, 0), POINT_R, c.filled())
-                    + Circle::new((0, 0), POINT_R, plotters::style::WHITE.stroke_width(1))
-            });
-            plot.draw_series(points).map_err(draw_err)?;
+            tips.begin(plot.plotting_area(), at, &l.label)?;
+            draw_polyline(&mut plot, &runs, c, false, tips.enabled())?;
+            tips.end(plot.plotting_area(), at)?;
+            for j in 0..l.x.len() {
+                let (xv, yv) = (l.x[j], l.y[j]);
+                if !(x.accepts(xv) && y.accepts(yv)) {
+                    continue;
+                }
+                let p = (xv, y.clamp(yv));
+                tips.begin(plot.plotting_area(), p, &self.point_tip(l, j))?;
+                plot.draw_series(std::iter::once(
+                    EmptyElement::at(p)
+                        + Circle::new((0, 0), POINT_R, c.filled())
+                        + Circle::new((0, 0), POINT_R, plotters::style::WHITE.stroke_width(1)),
+                ))
+                .map_err(draw_err)?;
+                tips.end(plot.plotting_area(), p)?;
+            }
             drawn.extend(runs);
         }
-        draw_ref_lines(&mut plot, &x, &y, &self.ref_lines, &drawn)
+        draw_ref_lines(&mut plot, &x, &y, &self.ref_lines, &drawn, tips)
+    }
+}
+
+impl XyChart {
+    /// A point's tooltip: the line, x and y with their axis labels, and
+    /// the bar's ends when it has any.
+    fn point_tip(&self, l: &XyLine, j: usize) -> String {
+        let name = |label: &str, fallback: &str| {
+            if label.is_empty() {
+                fallback.to_string()
+            } else {
+                label.to_string()
+            }
+        };
+        let mut t = format!(
+            "{}: {} = {}, {} = {}",
+            name(&l.label, "point"),
+            name(&self.x_label, "x"),
+            format_si(l.x[j]),
+            name(&self.y_label, "y"),
+            format_si(l.y[j])
+        );
+        let lo = l.y_lower.as_ref().map(|v| v[j]).filter(|v| v.is_finite());
+        let hi = l.y_upper.as_ref().map(|v| v[j]).filter(|v| v.is_finite());
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            t.push_str(&format!(" [{} to {}]", format_si(lo), format_si(hi)));
+        }
+        t
     }
 }
 

@@ -7,8 +7,8 @@ pub mod tables;
 
 use crate::calendar::Date;
 use crate::chart::{
-    self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart, XyChart,
-    XyLine,
+    self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart, VLine,
+    XyChart, XyLine,
 };
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -175,6 +175,11 @@ fn scaled(v: &[f64], k: f64) -> Vec<f64> {
     v.iter().map(|x| x * k).collect()
 }
 
+/// Legend text of the outer band (5 % to 95 % quantiles across runs).
+pub const BAND_90_LABEL: &str = "p5–p95 across runs";
+/// Legend text of the inner band (25 % to 75 % quantiles across runs).
+pub const BAND_50_LABEL: &str = "p25–p75 across runs";
+
 /// A median line with 50 % and 90 % bands (bands only with several runs).
 fn banded(label: &str, m: &MetricBands, k: f64, color: usize, runs: u64) -> Series {
     let bands = if runs > 1 {
@@ -182,12 +187,12 @@ fn banded(label: &str, m: &MetricBands, k: f64, color: usize, runs: u64) -> Seri
             Band {
                 lower: scaled(&m.p5, k),
                 upper: scaled(&m.p95, k),
-                label: "90 % band".into(),
+                label: BAND_90_LABEL.into(),
             },
             Band {
                 lower: scaled(&m.p25, k),
                 upper: scaled(&m.p75, k),
-                label: "50 % band".into(),
+                label: BAND_50_LABEL.into(),
             },
         ]
     } else {
@@ -218,34 +223,45 @@ fn line(label: &str, y: Vec<f64>, color: usize) -> Series {
     }
 }
 
-/// A panel; only its first series' bands get legend entries (the band
-/// shading means the same for every series).
-fn panel(y_label: &str, log_y: bool, mut series: Vec<Series>, ref_lines: Vec<RefLine>) -> Panel {
-    for s in series.iter_mut().skip(1) {
-        for b in &mut s.bands {
-            b.label.clear();
-        }
-    }
+/// A panel whose axis reads `quantity (unit)` (just `quantity` without a
+/// unit); the chart layer gives bands of the same name on several series
+/// one shared legend entry.
+fn panel(
+    quantity: &str,
+    unit: &str,
+    log_y: bool,
+    series: Vec<Series>,
+    ref_lines: Vec<RefLine>,
+) -> Panel {
     Panel {
-        y_label: y_label.into(),
+        y_label: axis_label(quantity, unit),
         log_y,
         series,
         ref_lines,
         stacked: false,
+        unit: unit.into(),
+    }
+}
+
+/// `quantity (unit)`, or `quantity` alone without a unit.
+fn axis_label(quantity: &str, unit: &str) -> String {
+    if unit.is_empty() {
+        quantity.to_string()
+    } else {
+        format!("{quantity} ({unit})")
     }
 }
 
 /// Builds every chart the inputs support.
 pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
     let cx = ChartContext::new(inp);
-    let halvings = halving_years(inp);
     [
         Some(spend_vs_reward_chart(&cx)),
         ratio_histogram_chart(&cx),
-        Some(hashrate_difficulty_chart(&cx, halvings.clone())),
+        Some(hashrate_difficulty_chart(&cx)),
         Some(fleet_mix_chart(&cx)),
         Some(energy_chart(&cx)),
-        Some(security_chart(&cx, halvings)),
+        Some(security_chart(&cx)),
     ]
     .into_iter()
     .flatten()
@@ -253,7 +269,8 @@ pub fn charts(inp: &ReportInputs) -> Vec<ReportChart> {
 }
 
 /// What the charts of one output folder share: the inputs, the number of
-/// runs, the scenario's name and the caption's note on the bands.
+/// runs, the scenario's name, the caption's note on the bands and the
+/// halvings.
 struct ChartContext<'a> {
     inp: &'a ReportInputs,
     runs: u64,
@@ -261,6 +278,7 @@ struct ChartContext<'a> {
     /// Converts a per-step amount to per day.
     per_day: f64,
     band_note: String,
+    halvings: Vec<VLine>,
 }
 
 impl<'a> ChartContext<'a> {
@@ -271,7 +289,7 @@ impl<'a> ChartContext<'a> {
             .unwrap_or("scenario")
             .to_string();
         let band_note = if runs > 1 {
-            format!("median of {runs} runs, 50 % and 90 % bands")
+            format!("median of {runs} runs, with the ranges of the middle 50 % (p25–p75) and 90 % (p5–p95) of runs at each step")
         } else {
             "one run".to_string()
         };
@@ -281,6 +299,7 @@ impl<'a> ChartContext<'a> {
             name,
             per_day: 1.0 / inp.step_days,
             band_note,
+            halvings: halving_lines(inp),
         }
     }
 
@@ -294,8 +313,9 @@ impl<'a> ChartContext<'a> {
         banded(label, &self.bands(metric), k, color, self.runs)
     }
 
-    /// A chart over the steps' calendar years, taller with more panels.
-    fn time_chart(&self, title: String, panels: Vec<Panel>, vlines: Vec<f64>) -> TimeChart {
+    /// A chart over the steps' calendar years, taller with more panels,
+    /// with the halvings marked.
+    fn time_chart(&self, title: String, panels: Vec<Panel>) -> TimeChart {
         TimeChart {
             title,
             x_label: "year".into(),
@@ -305,9 +325,24 @@ impl<'a> ChartContext<'a> {
                 height: 400 + 300 * panels.len() as u32,
             },
             panels,
-            vlines,
+            vlines: self.halvings.clone(),
+            // Whole years as x ticks (when three fit), not 2026.5.
+            x_min_step: 1.0,
         }
     }
+}
+
+/// The halvings of run 0 as labelled vertical lines ("halving 2028"; from
+/// `steps.csv`; none without it).
+fn halving_lines(inp: &ReportInputs) -> Vec<VLine> {
+    halving_years(inp)
+        .into_iter()
+        .filter(|y| y.is_finite())
+        .map(|x| VLine {
+            x,
+            label: format!("halving {}", x.floor()),
+        })
+        .collect()
 }
 
 /// Calendar years of the halvings in run 0 (from `steps.csv`; none without
@@ -333,11 +368,20 @@ fn halving_years(inp: &ReportInputs) -> Vec<f64> {
 fn spend_vs_reward_chart(cx: &ChartContext) -> ReportChart {
     let per_day = cx.per_day;
     let mut composition = panel(
-        "reward, USD/day",
+        "block reward",
+        "USD/day",
         false,
         vec![
-            line("subsidy", scaled(&cx.bands("subsidy_usd").p50, per_day), 0),
-            line("fees", scaled(&cx.bands("fees_usd").p50, per_day), 1),
+            line(
+                "subsidy (median)",
+                scaled(&cx.bands("subsidy_usd").p50, per_day),
+                0,
+            ),
+            line(
+                "fees (median)",
+                scaled(&cx.bands("fees_usd").p50, per_day),
+                1,
+            ),
         ],
         Vec::new(),
     );
@@ -346,13 +390,14 @@ fn spend_vs_reward_chart(cx: &ChartContext) -> ReportChart {
     ReportChart {
         stem: "spend_vs_reward",
         caption: format!(
-            "Block reward (subsidy and fees stacked, medians) against miners' energy spend and total cost, and their ratio; {band_note}. The dashed line is the seed's claim of 0.8."
+            "Block reward (subsidy and fees stacked, medians) against miners' energy spend and total cost, and their ratio; {band_note}. The dashed line is the seed's claim of 0.8; vertical lines mark halvings in run 0. Where a panel's y axis is cut above outliers, its legend says at what value and how many plotted values lie above."
         ),
         spec: ChartSpec::Time(cx.time_chart(
             format!("{}: miners' spend versus block reward", cx.name),
             vec![
                 composition,
                 panel(
+                    "reward and spend",
                     "USD/day",
                     false,
                     vec![
@@ -363,7 +408,8 @@ fn spend_vs_reward_chart(cx: &ChartContext) -> ReportChart {
                     Vec::new(),
                 ),
                 panel(
-                    "spend / reward",
+                    "spend / reward (ratio)",
+                    "",
                     false,
                     vec![
                         cx.banded("energy / reward", "ratio_energy", 1.0, 3),
@@ -375,8 +421,34 @@ fn spend_vs_reward_chart(cx: &ChartContext) -> ReportChart {
                     }],
                 ),
             ],
-            Vec::new(),
         )),
+    }
+}
+
+/// A 95 % confidence interval of the mean of a quantity that is positive
+/// by nature, for drawing: the Student t interval `[lo, hi]` as given when
+/// its lower end is not below zero; otherwise the interval on the log
+/// scale with the same half-width relative to the mean (delta method:
+/// `mean × exp(∓ (hi − mean) / mean)`), which stays above zero. Returns
+/// the ends and whether the log-scale interval was used; `None` when the
+/// mean is not positive or the ends are not finite.
+pub fn positive_ci(mean: f64, lo: f64, hi: f64) -> Option<(f64, f64, bool)> {
+    if !(mean.is_finite() && lo.is_finite() && hi.is_finite()) || mean <= 0.0 {
+        return None;
+    }
+    if lo >= 0.0 {
+        return Some((lo, hi, false));
+    }
+    let rel = ((hi - mean).max(mean - lo).max(0.0)) / mean;
+    Some((mean * (-rel).exp(), mean * rel.exp(), true))
+}
+
+/// The legend name of a 95 % interval drawn through [`positive_ci`].
+fn ci_label(log_scale: bool) -> &'static str {
+    if log_scale {
+        "95 % CI of mean (log scale: the Student t interval crosses 0)"
+    } else {
+        "95 % CI of mean (Student t)"
     }
 }
 
@@ -390,22 +462,25 @@ fn ratio_histogram_chart(cx: &ChartContext) -> Option<ReportChart> {
     let mut markers = Vec::new();
     if let Some(mean) = m["mean"].as_f64() {
         markers.push(("mean".to_string(), mean));
-    }
-    if let (Some(lo), Some(hi)) = (m["mean_ci95_low"].as_f64(), m["mean_ci95_high"].as_f64()) {
-        markers.push(("95 % CI of mean, low".to_string(), lo));
-        markers.push(("95 % CI of mean, high".to_string(), hi));
+        if let (Some(lo), Some(hi)) = (m["mean_ci95_low"].as_f64(), m["mean_ci95_high"].as_f64()) {
+            if let Some((lo, hi, log)) = positive_ci(mean, lo, hi) {
+                markers.push((ci_label(log).to_string(), lo));
+                markers.push((ci_label(log).to_string(), hi));
+            }
+        }
     }
     markers.push(("seed claim".to_string(), CLAIMED_SPEND_RATIO));
     let runs = cx.runs;
     Some(ReportChart {
         stem: "ratio_histogram",
         caption: format!(
-            "Equilibrium total cost / reward of each of {runs} run(s), over the last {} years, with the mean and its 95 % confidence interval.",
+            "Equilibrium total cost / reward of each of {runs} run(s), over the last {} years, with the mean and its 95 % confidence interval (Student t; on the log scale when the t interval would cross zero, as a ratio of costs cannot).",
             inp.summary["equilibrium_window_years"].as_f64().unwrap_or(0.0)
         ),
         spec: ChartSpec::Histogram(HistogramChart {
             title: format!("{}: equilibrium total cost / reward across runs", cx.name),
-            x_label: "total cost / reward".into(),
+            x_label: "equilibrium total cost / reward (ratio)".into(),
+            y_label: "runs".into(),
             bins: ((values.len() as f64).sqrt().ceil() as usize).clamp(5, 60),
             values,
             markers,
@@ -416,16 +491,18 @@ fn ratio_histogram_chart(cx: &ChartContext) -> Option<ReportChart> {
 
 /// Network hashrate and (with `steps.csv`) run 0's difficulty, with the
 /// halvings marked.
-fn hashrate_difficulty_chart(cx: &ChartContext, halvings: Vec<f64>) -> ReportChart {
+fn hashrate_difficulty_chart(cx: &ChartContext) -> ReportChart {
     let mut panels = vec![panel(
-        "hashrate, EH/s",
+        "hashrate, log scale",
+        "EH/s",
         true,
         vec![cx.banded("hashrate", "hashrate_eh_s", 1.0, 0)],
         Vec::new(),
     )];
     if let Some(st) = &cx.inp.steps {
         panels.push(panel(
-            "difficulty",
+            "difficulty, log scale",
+            "",
             true,
             vec![line("difficulty (run 0)", st.numbers("difficulty"), 4)],
             Vec::new(),
@@ -437,11 +514,9 @@ fn hashrate_difficulty_chart(cx: &ChartContext, halvings: Vec<f64>) -> ReportCha
         caption: format!(
             "Network hashrate ({band_note}) and run 0's difficulty, which steps at each retarget; vertical lines mark halvings in run 0."
         ),
-        spec: ChartSpec::Time(cx.time_chart(
-            format!("{}: hashrate and difficulty", cx.name),
-            panels,
-            halvings,
-        )),
+        spec: ChartSpec::Time(
+            cx.time_chart(format!("{}: hashrate and difficulty", cx.name), panels),
+        ),
     }
 }
 
@@ -453,15 +528,17 @@ fn fleet_mix_chart(cx: &ChartContext) -> ReportChart {
         fleet_panels.push(generation_panel(ft));
     }
     fleet_panels.push(panel(
-        "installed hashrate switched off",
+        "installed hashrate off",
+        "%",
         false,
-        vec![cx.banded("share switched off", "switched_off_share", 1.0, 3)],
+        vec![cx.banded("share switched off", "switched_off_share", 100.0, 3)],
         Vec::new(),
     ));
+    let band_note = &cx.band_note;
     ReportChart {
         stem: "fleet_mix",
-        caption: "Operating hashrate by ASIC generation (run 0, stacked) and the share of installed hashrate switched off.".into(),
-        spec: ChartSpec::Time(cx.time_chart(format!("{}: fleet mix", cx.name), fleet_panels, Vec::new())),
+        caption: format!("Operating hashrate by ASIC generation (run 0, stacked) and the share of installed hashrate switched off ({band_note}); vertical lines mark halvings in run 0."),
+        spec: ChartSpec::Time(cx.time_chart(format!("{}: fleet mix", cx.name), fleet_panels)),
     }
 }
 
@@ -484,7 +561,7 @@ fn generation_panel(ft: &Table) -> Panel {
         });
         series.truncate(10);
     }
-    let mut p = panel("hashrate, EH/s", false, series, Vec::new());
+    let mut p = panel("hashrate, run 0", "EH/s", false, series, Vec::new());
     p.stacked = true;
     p
 }
@@ -503,7 +580,8 @@ fn energy_chart(cx: &ChartContext) -> ReportChart {
             format!("{}: energy use", cx.name),
             vec![
                 panel(
-                    "TWh per year",
+                    "electricity use",
+                    "TWh/yr",
                     false,
                     vec![
                         cx.banded("agent-based energy", "energy_twh_per_year", 1.0, 0),
@@ -513,7 +591,7 @@ fn energy_chart(cx: &ChartContext) -> ReportChart {
                             bands: vec![Band {
                                 lower: cx.bands("cbeci_lower_twh_per_year").p50,
                                 upper: cx.bands("cbeci_upper_twh_per_year").p50,
-                                label: "CBECI lower to upper bound".into(),
+                                label: "CBECI lower to upper bound (medians)".into(),
                             }],
                             color_index: 4,
                             dashed: true,
@@ -522,7 +600,8 @@ fn energy_chart(cx: &ChartContext) -> ReportChart {
                     energy_reference_lines(world),
                 ),
                 panel(
-                    "share of world electricity, %",
+                    "world electricity share",
+                    "%",
                     false,
                     vec![cx.banded("share", "world_electricity_share", 100.0, 1)],
                     vec![RefLine {
@@ -531,7 +610,6 @@ fn energy_chart(cx: &ChartContext) -> ReportChart {
                     }],
                 ),
             ],
-            Vec::new(),
         )),
     }
 }
@@ -555,40 +633,66 @@ fn energy_reference_lines(world_twh_per_year: Option<f64>) -> Vec<RefLine> {
     refs
 }
 
-/// The energy cost per hour of a 51 % attack against market cap, and their
-/// ratio, with the halvings marked.
-fn security_chart(cx: &ChartContext, halvings: Vec<f64>) -> ReportChart {
+/// The cost of a 51 % attack per hour (a flow, USD/h) and the market cap
+/// (a stock, USD) on panels of their own, and the cost of one hour as a
+/// share of the market cap, with the halvings marked.
+fn security_chart(cx: &ChartContext) -> ReportChart {
     let band_note = &cx.band_note;
     ReportChart {
         stem: "security",
         caption: format!(
-            "Energy cost per hour of running 51 % of the network's hashrate on the least efficient operating hardware, against market capitalisation ({band_note})."
+            "The cost per hour of running 51 % of the network's hashrate (a flow, USD/h): its energy at the marginal fleet's cost, the net energy cost per TH/s of the least efficient machines now running (the attack cost this report quotes), and, for comparison, renting the same hashrate at hashprice (crypto51's method); the market capitalisation (a stock, USD) on its own axis; and one hour of the energy attack as a share of it, in parts per million. The per-hour costs compare to the market cap only through the attack's length. {band_note}; vertical lines mark halvings in run 0."
         ),
         spec: ChartSpec::Time(cx.time_chart(
-            format!("{}: 51 % attack cost and market cap", cx.name),
+            format!(
+                "{}: cost of a 51 % attack per hour, and market cap",
+                cx.name
+            ),
             vec![
                 panel(
-                    "USD (log scale)",
-                    true,
+                    "attack cost",
+                    "USD/h",
+                    false,
                     vec![
-                        cx.banded("attack cost per hour", "attack_energy_usd_per_hour", 1.0, 3),
-                        cx.banded("market cap", "market_cap_usd", 1.0, 0),
+                        cx.banded(
+                            "energy at the marginal fleet's cost",
+                            "attack_energy_usd_per_hour",
+                            1.0,
+                            3,
+                        ),
+                        Series {
+                            // The comparison method, dashed.
+                            dashed: true,
+                            ..cx.banded(
+                                "renting at hashprice",
+                                "attack_rent_usd_per_hour",
+                                1.0,
+                                5,
+                            )
+                        },
                     ],
                     Vec::new(),
                 ),
                 panel(
-                    "attack cost per hour / market cap",
-                    true,
+                    "market cap",
+                    "USD",
+                    false,
+                    vec![cx.banded("market cap", "market_cap_usd", 1.0, 0)],
+                    Vec::new(),
+                ),
+                panel(
+                    "1 h of attack / market cap",
+                    "ppm",
+                    false,
                     vec![cx.banded(
-                        "ratio",
+                        "one hour's energy attack / market cap",
                         "attack_hour_share_of_market_cap",
-                        1.0,
+                        1e6,
                         2,
                     )],
                     Vec::new(),
                 ),
             ],
-            halvings,
         )),
     }
 }
@@ -631,6 +735,92 @@ pub const SWEEP_CHART_KEYS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// The quantity and unit of a sweep chart's y axis for a key scalar of
+/// [`SWEEP_CHART_KEYS`] (`label` is its table heading).
+fn sweep_quantity<'l>(key: &str, label: &'l str) -> (&'l str, &'static str) {
+    match key {
+        "equilibrium_hashrate_eh_s" => ("equilibrium hashrate", "EH/s"),
+        "equilibrium_energy_twh_per_year" => ("equilibrium electricity use", "TWh/yr"),
+        "equilibrium_ratio_total" => ("equilibrium total cost / reward", ""),
+        "equilibrium_ratio_energy" => ("equilibrium energy spend / reward", ""),
+        _ => (label, ""),
+    }
+}
+
+/// Name-part suffixes of scenario fields that spell a unit, longest first
+/// (the unit itself comes from [`params::unit_of`]).
+const UNIT_NAME_SUFFIXES: &[&str] = &[
+    "_usd_per_th_day",
+    "_usd_per_mw_per_month",
+    "_mw_per_month",
+    "_th_per_month",
+    "_usd_per_kwh",
+    "_usd_per_watt_at_release",
+    "_usd_per_day",
+    "_usd_per_tx",
+    "_usd_per_watt",
+    "_twh_per_year",
+    "_btc_per_block",
+    "_usd_per_hour",
+    "_per_year",
+    "_per_month",
+    "_eh_s",
+    "_th_s",
+    "_unix_s",
+    "_blocks",
+    "_sat",
+    "_usd",
+    "_btc",
+    "_days",
+    "_years",
+    "_mw",
+    "_gw",
+    "_kwh",
+    "_s",
+];
+
+/// A sweep parameter's path as words, without its unit:
+/// `price.volatility_per_year` → `price volatility`,
+/// `miners.groups[0].share` → `miners group 0 share`,
+/// `hash_supply.j_per_th` → `hash supply efficiency`.
+pub fn sweep_axis_label_name(path: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let (field, index) = match part.split_once('[') {
+            Some((f, rest)) => (f, Some(rest.trim_end_matches(']'))),
+            None => (*part, None),
+        };
+        let mut field = field.to_string();
+        if i + 1 == parts.len() {
+            if field == "j_per_th" || field.ends_with("_j_per_th") {
+                field = field.trim_end_matches("j_per_th").to_string() + "efficiency";
+            } else if let Some(s) = UNIT_NAME_SUFFIXES.iter().find(|s| field.ends_with(*s)) {
+                field.truncate(field.len() - s.len());
+            }
+        }
+        let mut name = field.replace('_', " ").trim().to_string();
+        if let Some(k) = index {
+            // `groups[0]` → `group 0`.
+            if let Some(one) = name.strip_suffix('s') {
+                name = one.to_string();
+            }
+            name = format!("{name} {k}");
+        }
+        if !name.is_empty() {
+            words.push(name);
+        }
+    }
+    words.join(" ")
+}
+
+/// A sweep axis label: the parameter as words with its unit,
+/// `price volatility (per year)`, `hash supply hashrate (EH/s)`.
+pub fn sweep_axis_label(path: &str) -> String {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    axis_label(&sweep_axis_label_name(path), params::unit_of(last))
+}
+
 /// Charts of a sweep (from `points.csv`): each key scalar's mean with its
 /// 95 % confidence interval against the first swept parameter, one line per
 /// value of the second parameter when there are two or more.
@@ -660,11 +850,21 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
                 }
             }
             g.into_iter()
-                .map(|(l, v)| (format!("{second} = {l}"), v))
+                .map(|(l, v)| {
+                    // The path as in the scenario file, with its unit.
+                    let unit = params::unit_of(second.rsplit('.').next().unwrap_or(second));
+                    let label = if unit.is_empty() {
+                        format!("{second} = {l}")
+                    } else {
+                        format!("{second} = {l} {unit}")
+                    };
+                    (label, v)
+                })
                 .collect()
         }
-        None => vec![("mean, 95 % CI".to_string(), (0..xs.len()).collect())],
+        None => vec![("mean over runs".to_string(), (0..xs.len()).collect())],
     };
+    let x_label = sweep_axis_label(x_param);
     let log_x = {
         let finite: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
         let (lo, hi) = finite
@@ -678,9 +878,32 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
         .iter()
         .map(|(key, label, stem)| {
             let mean = points.numbers(&format!("{key}_mean"));
-            let lo = points.numbers(&format!("{key}_ci95_low"));
-            let hi = points.numbers(&format!("{key}_ci95_high"));
+            let t_lo = points.numbers(&format!("{key}_ci95_low"));
+            let t_hi = points.numbers(&format!("{key}_ci95_high"));
+            // Every key scalar is positive by nature: its interval must not
+            // cross zero (see `positive_ci`).
+            let mut any_log = false;
+            let (mut lo, mut hi) = (Vec::new(), Vec::new());
+            for (i, &m) in mean.iter().enumerate() {
+                let get = |v: &[f64]| v.get(i).copied().unwrap_or(f64::NAN);
+                match positive_ci(m, get(&t_lo), get(&t_hi)) {
+                    Some((l, h, log)) => {
+                        any_log |= log;
+                        lo.push(l);
+                        hi.push(h);
+                    }
+                    None => {
+                        lo.push(f64::NAN);
+                        hi.push(f64::NAN);
+                    }
+                }
+            }
             let pick = |v: &[f64], idx: &[usize]| idx.iter().map(|&i| v.get(i).copied().unwrap_or(f64::NAN)).collect::<Vec<f64>>();
+            let ci = if any_log {
+                "bars: 95 % CI of mean (Student t; log scale where t crosses 0)"
+            } else {
+                "bars: 95 % CI of mean (Student t)"
+            };
             let lines = groups
                 .iter()
                 .map(|(l, idx)| XyLine {
@@ -691,6 +914,7 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
                     y_upper: Some(pick(&hi, idx)),
                 })
                 .collect();
+            let (quantity, unit) = sweep_quantity(key, label);
             let ref_lines = if key.starts_with("equilibrium_ratio") {
                 vec![RefLine {
                     label: "seed claim 0.8".into(),
@@ -702,16 +926,17 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
             ReportChart {
                 stem,
                 caption: format!(
-                    "{label} (mean over each point's runs, with the 95 % confidence interval of the mean) against {x_param}."
+                    "{label} (mean over each point's runs, with the 95 % confidence interval of the mean: Student t, or on the log scale where the t interval would cross zero) against {x_label} (`{x_param}` in the scenario)."
                 ),
                 spec: ChartSpec::Xy(XyChart {
-                    title: format!("{name}: {label} versus {x_param}"),
-                    x_label: x_param.clone(),
-                    y_label: label.to_string(),
+                    title: format!("{name}: {quantity} versus {}", sweep_axis_label_name(x_param)),
+                    x_label: x_label.clone(),
+                    y_label: axis_label(quantity, unit),
                     log_x,
                     log_y: false,
                     lines,
                     ref_lines,
+                    note: ci.to_string(),
                     ..Default::default()
                 }),
             }
