@@ -56,6 +56,7 @@ EXPERIMENTS=(
   "q2-efficiency-constant-price-clearing||python3 scripts/summarize.py OUTDIR --points equilibrium_total_cost_usd_per_day equilibrium_ratio_total equilibrium_ratio_economic equilibrium_ratio_energy equilibrium_hashrate_eh_s equilibrium_energy_twh_per_year"
   "q2-efficiency-clearing||python3 scripts/summarize.py OUTDIR --points"
   "q4-fee-only-clearing||python3 scripts/summarize.py OUTDIR --points"
+  "baseline-used-market||python3 scripts/summarize.py OUTDIR"
 )
 
 for entry in "${EXPERIMENTS[@]}"; do

@@ -20,8 +20,8 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-4}"
 # Agents, reduced-form supplies, all three difficulty rules, a sweep,
 # replays of real data under the posted and the clearing hardware market
-# (skipped when ../shared is absent), a clearing sweep, fee-only, and two
-# kept runs.
+# (skipped when ../shared is absent), a clearing sweep, the used-machine
+# market, fee-only, and two kept runs.
 SCENARIOS=(
   baseline
   curve-gbm
@@ -33,6 +33,7 @@ SCENARIOS=(
   replay-2016-2024
   replay-2016-2026
   q1-spend-ratio-clearing
+  baseline-used-market
 )
 
 record() {
