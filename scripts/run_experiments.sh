@@ -57,6 +57,7 @@ EXPERIMENTS=(
   "q2-efficiency-clearing||python3 scripts/summarize.py OUTDIR --points"
   "q4-fee-only-clearing||python3 scripts/summarize.py OUTDIR --points"
   "baseline-used-market||python3 scripts/summarize.py OUTDIR"
+  "regions-2026||python3 scripts/summarize.py OUTDIR"
 )
 
 for entry in "${EXPERIMENTS[@]}"; do
