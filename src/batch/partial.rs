@@ -40,8 +40,9 @@ use std::str::FromStr;
 pub const PARTIAL_FORMAT: &str = "minesim-partial";
 /// First bytes of every partial file and checkpoint.
 pub const PARTIAL_MAGIC: &[u8; 8] = b"MINESIMP";
-/// Version of the partial file layout (1 was JSON, no longer read).
-pub const PARTIAL_FORMAT_VERSION: u32 = 2;
+/// Version of the partial file layout (1 was JSON, no longer read; 3 adds
+/// the sketches' exact minimum and maximum).
+pub const PARTIAL_FORMAT_VERSION: u32 = 3;
 /// zstd level of the aggregate (3, zstd's default: most of the gain of
 /// higher levels at a fraction of their time).
 const ZSTD_LEVEL: i32 = 3;
