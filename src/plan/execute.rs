@@ -279,7 +279,7 @@ impl Plan {
             });
         }
         let overrides = (!self.set.is_empty()).then(|| super::overrides::overrides_json(&self.set));
-        let (mut files, written) = match &self.sweep {
+        let (mut files, written, bands) = match &self.sweep {
             Some(sw) => {
                 let files = write_sweep_outputs(dir, &self.base, sw, &agg.rows, overrides.as_ref())
                     .map_err(write_err(out_dir))?;
@@ -294,7 +294,7 @@ impl Plan {
                         .map(|p| p.path.clone())
                         .collect(),
                 };
-                (files, written)
+                (files, written, None)
             }
             None => {
                 let kept = complete_kept(&self.points[0], self.base.seed, self.keep(), kept)?;
@@ -310,10 +310,14 @@ impl Plan {
                     runs: batch.rows.len() as u64,
                     first: batch.rows.first().map(|r| r.summary.clone()),
                 };
-                (files, written)
+                (files, written, Some(band_table(&batch.bands)))
             }
         };
-        let charts = crate::report::build_report(dir).map_err(|source| PlanError::Report {
+        let charts = match bands {
+            Some(b) => crate::report::build_batch_report(dir, Some(b)),
+            None => crate::report::build_report(dir),
+        }
+        .map_err(|source| PlanError::Report {
             dir: out_dir.to_path_buf(),
             source,
         })?;
@@ -400,4 +404,38 @@ pub fn merge(
         files,
         written,
     })
+}
+
+/// `bands.csv`'s numbers as the report reads them back, from the batch's
+/// bands in memory: the file's cells are shortest round-trip decimals and
+/// its empty cells read as NaN, so these are the same values, and the
+/// report need not parse the file it was just given.
+fn band_table(bands: &crate::batch::Bands) -> crate::report::tables::BandTable {
+    use crate::output::QUANTILES;
+    let finite = |x: f64| if x.is_finite() { x } else { f64::NAN };
+    let mut table = crate::report::tables::BandTable {
+        dates: bands.dates.clone(),
+        ..Default::default()
+    };
+    for (k, metric) in crate::batch::BAND_METRICS.iter().enumerate() {
+        let mut m = crate::report::tables::MetricBands::default();
+        for s in 0..bands.steps() {
+            let c = bands.cell(s, k);
+            let (mean, qs) = if c.moments.n == 0 {
+                (f64::NAN, [f64::NAN; QUANTILES.len()])
+            } else {
+                let q = QUANTILES.map(|(_, q)| c.sketch.quantile(q).map_or(f64::NAN, finite));
+                (finite(c.moments.mean()), q)
+            };
+            m.mean.push(mean);
+            for (v, x) in [&mut m.p5, &mut m.p25, &mut m.p50, &mut m.p75, &mut m.p95]
+                .into_iter()
+                .zip(qs)
+            {
+                v.push(x);
+            }
+        }
+        table.metrics.insert(metric.name.to_string(), m);
+    }
+    table
 }

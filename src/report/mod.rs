@@ -134,8 +134,17 @@ fn write_charts_and_html(
 impl ReportInputs {
     /// Reads an output folder.
     pub fn read(dir: &Path) -> Result<ReportInputs, ReportError> {
+        Self::read_with(dir, None)
+    }
+
+    /// [`ReportInputs::read`], with `bands.csv`'s contents given (a caller
+    /// that has just written the file from memory) instead of parsed.
+    pub fn read_with(dir: &Path, bands: Option<BandTable>) -> Result<ReportInputs, ReportError> {
         let summary = read_summary(dir)?;
-        let bands = BandTable::read(&dir.join("bands.csv"))?;
+        let bands = match bands {
+            Some(b) => b,
+            None => BandTable::read(&dir.join("bands.csv"))?,
+        };
         let optional = |name: &str| -> Result<Option<Table>, ReportError> {
             let p = dir.join(name);
             if p.exists() {
@@ -970,7 +979,18 @@ pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     if dir.join("points.csv").exists() && !dir.join("bands.csv").exists() {
         return build_sweep_report(dir);
     }
-    let inputs = ReportInputs::read(dir)?;
+    build_batch_report(dir, None)
+}
+
+/// [`build_report`] for a plain batch whose `bands.csv` the caller has
+/// just written and gives as `bands` (the same numbers as the file, which
+/// is then not parsed again; `None`: read it). The other tables are read
+/// from `dir`. Same bytes either way.
+pub fn build_batch_report(
+    dir: &Path,
+    bands: Option<BandTable>,
+) -> Result<Vec<String>, ReportError> {
+    let inputs = ReportInputs::read_with(dir, bands)?;
     let charts = charts(&inputs);
     write_charts_and_html(dir, &inputs, &charts)
 }
