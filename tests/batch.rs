@@ -566,3 +566,23 @@ fn a_one_run_batch_has_exact_quantiles() {
     }
     assert!(checked > 100, "only {checked} cells compared");
 }
+
+#[test]
+fn a_sweep_summary_carries_the_scenario_as_run() {
+    // Like a batch's: the base scenario with its defaults (`config`) and
+    // the world electricity the shares are taken of.
+    let t = crate::common::tempdir().unwrap();
+    let sc = write_scenario(t.path(), "sw.toml", &format!("{PLAIN}{SWEEP}"));
+    let out = t.path().join("sw");
+    run_quiet(&sc, "2", &["--out", s(&out)]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["world_electricity_twh_per_year"].as_f64(), Some(30_500.0));
+    assert_eq!(v["config"]["name"], v["scenario"]);
+    assert!(
+        v["config"]["simulation"]["years"].as_f64().is_some(),
+        "{}",
+        v["config"]
+    );
+    assert_eq!(v["runs_per_point"].as_u64(), Some(2));
+}

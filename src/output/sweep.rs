@@ -158,6 +158,8 @@ pub fn sweep_summary_json(
         "step_days": sim.step_days,
         "start_date": base.start.date.to_string(),
         "end_date": base.end_date().to_string(),
+        "world_electricity_twh_per_year": base.world.electricity_twh_per_year,
+        "config": base,
         "equilibrium_window_years": base.metrics.window_years(sim.years),
         "confidence_intervals": "95 % Student t interval of the mean across runs",
         "quantiles": "exact sample quantiles across the point's runs (linear interpolation)",
