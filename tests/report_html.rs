@@ -49,10 +49,9 @@ fn params_table<'a>(html: &'a str, title: &str) -> &'a str {
     &rest[start..start + end]
 }
 
-#[test]
-fn agent_report_shows_every_parameter_plainly() {
-    let tmp = crate::common::tempdir().unwrap();
-    let out = tmp.path().join("out");
+/// Two runs of the baseline over 0.2 years (equilibrium window 0.1) into
+/// `out`.
+fn short_baseline(out: &Path) {
     minesim(
         &[
             "run",
@@ -64,8 +63,15 @@ fn agent_report_shows_every_parameter_plainly() {
             "--set",
             "metrics.equilibrium_window_years=0.1",
         ],
-        &out,
+        out,
     );
+}
+
+#[test]
+fn agent_report_shows_every_parameter_plainly() {
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    short_baseline(&out);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -306,4 +312,37 @@ fn positive_intervals_do_not_cross_zero() {
         minesim::report::sweep_axis_label("hash_supply.j_per_th"),
         "hash supply efficiency (J/TH)"
     );
+}
+
+#[test]
+fn every_summary_metric_has_a_readable_name_and_its_key() {
+    use minesim::report::params::{has_metric_name, metric_label};
+    assert_eq!(
+        metric_label("equilibrium_ratio_total"),
+        "total cost / reward (equilibrium)"
+    );
+    assert_eq!(metric_label("final_hashrate_eh_s"), "hashrate at the end");
+    assert_eq!(metric_label("some_new_metric"), "some new metric");
+    let tmp = crate::common::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    short_baseline(&out);
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // Every per-run scalar (a new one must get a name here too) is shown
+    // by its name, with its key for code beside it.
+    for key in runs.lines().next().unwrap().split(',').skip(1) {
+        assert!(
+            has_metric_name(key),
+            "no readable name for {key} (report::params::METRIC_NAMES)"
+        );
+        let label = metric_label(key).replace('\'', "&#39;");
+        assert!(
+            html.contains(&label) || html.contains(&metric_label(key)),
+            "{label} not in the report"
+        );
+        assert!(
+            html.contains(&format!(">{key}</code>")),
+            "{key} not in the report"
+        );
+    }
 }

@@ -1211,7 +1211,8 @@ fn summary_html(h: &mut String, s: &Value) {
             };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{ci}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}<br><code style=\"font-size:80%;color:#666\">{}</code></td><td class=\"text\">{}</td><td>{}</td><td>{ci}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&params::metric_label(k)),
                 esc(k),
                 params::unit_of(k),
                 fmt_num(&m["mean"]),

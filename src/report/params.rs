@@ -62,6 +62,77 @@ const UNIT_SUFFIXES: &[(&str, &str)] = &[
     ("_kwh", "kWh"),
 ];
 
+/// Readable names of the per-run summary scalars (`runs.csv`), by their
+/// name without the `equilibrium_` or `final_` prefix.
+const METRIC_NAMES: &[(&str, &str)] = &[
+    ("steps", "steps simulated"),
+    ("blocks", "blocks mined"),
+    ("retargets", "difficulty retargets"),
+    ("height", "block height"),
+    ("difficulty", "difficulty"),
+    ("mean_block_interval_s", "mean block interval"),
+    ("max_retarget_factor", "largest retarget factor"),
+    ("ratio_energy", "energy spend / reward"),
+    ("ratio_energy_capex", "energy and hardware spend / reward"),
+    ("ratio_total", "total cost / reward"),
+    (
+        "ratio_economic",
+        "total cost with the cost of capital / reward",
+    ),
+    ("hashrate_eh_s", "hashrate"),
+    ("energy_twh_per_year", "electricity use"),
+    (
+        "cbeci_best_twh_per_year",
+        "electricity use, CBECI best-guess method",
+    ),
+    ("world_electricity_share", "share of world electricity"),
+    ("reward_usd_per_day", "block reward per day"),
+    ("total_cost_usd_per_day", "miners' total cost per day"),
+    (
+        "attack_energy_usd_per_hour",
+        "51 % attack per hour, at the marginal fleet's energy cost",
+    ),
+    (
+        "attack_rent_usd_per_hour",
+        "51 % attack per hour, renting at hashprice",
+    ),
+    ("price_usd", "bitcoin price"),
+    ("supply_btc", "bitcoins issued"),
+    ("market_cap_usd", "market cap"),
+];
+
+/// A readable name for a per-run summary scalar: "total cost / reward
+/// (equilibrium)" for `equilibrium_ratio_total`, "hashrate at the end" for
+/// `final_hashrate_eh_s`; unknown names with spaces for underscores.
+pub fn metric_label(key: &str) -> String {
+    let (base, when) = split_metric(key);
+    let name = known_name(base).map_or_else(|| base.replace('_', " "), str::to_string);
+    format!("{name}{when}")
+}
+
+/// Whether [`metric_label`] has a readable name for `key` (rather than
+/// its words).
+pub fn has_metric_name(key: &str) -> bool {
+    known_name(split_metric(key).0).is_some()
+}
+
+fn split_metric(key: &str) -> (&str, &'static str) {
+    if let Some(b) = key.strip_prefix("equilibrium_") {
+        (b, " (equilibrium)")
+    } else if let Some(b) = key.strip_prefix("final_") {
+        (b, " at the end")
+    } else {
+        (key, "")
+    }
+}
+
+fn known_name(base: &str) -> Option<&'static str> {
+    METRIC_NAMES
+        .iter()
+        .find(|(k, _)| *k == base)
+        .map(|(_, n)| *n)
+}
+
 /// The unit a field name carries, by its suffix (empty when none).
 pub fn unit_of(field: &str) -> &'static str {
     UNIT_SUFFIXES
