@@ -73,11 +73,62 @@ pub fn estimate_batch_memory_bytes(scenario: &Scenario, runs: u64, keep_runs: u6
         .saturating_add(rows)
 }
 
-/// Memory available to new processes, in bytes: `MemAvailable` of
-/// `/proc/meminfo` on Linux, `None` where that is not readable.
+/// Memory this process can still allocate, in bytes: the least of the
+/// machine's `MemAvailable` (`/proc/meminfo`), the room under the
+/// process's address-space limit (`ulimit -v`: the soft limit of
+/// `/proc/self/limits` less `VmSize` of `/proc/self/status`) and the room
+/// in its cgroup (v2 `memory.max` less `memory.current`, as a container's
+/// or a Kubernetes pod's memory limit sets it). `None` where none of them
+/// is readable (not Linux).
 pub fn available_memory_bytes() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    parse_mem_available(&text)
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let machine = read("/proc/meminfo").and_then(|t| parse_mem_available(&t));
+    let address_space = read("/proc/self/limits")
+        .and_then(|t| parse_address_space_limit(&t))
+        .map(|limit| {
+            let used = read("/proc/self/status")
+                .and_then(|t| parse_status_kb(&t, "VmSize:"))
+                .unwrap_or(0);
+            limit.saturating_sub(used)
+        });
+    let cgroup = read("/proc/self/cgroup")
+        .and_then(|t| cgroup_v2_path(&t))
+        .and_then(|p| {
+            let dir = format!("/sys/fs/cgroup{p}");
+            let max = read(&format!("{dir}/memory.max"))?
+                .trim()
+                .parse::<u64>()
+                .ok()?;
+            let current = read(&format!("{dir}/memory.current"))
+                .and_then(|t| t.trim().parse::<u64>().ok())
+                .unwrap_or(0);
+            Some(max.saturating_sub(current))
+        });
+    [machine, address_space, cgroup].into_iter().flatten().min()
+}
+
+/// The soft "Max address space" of a `/proc/self/limits` text, in bytes
+/// (`None` when unlimited or absent).
+fn parse_address_space_limit(limits: &str) -> Option<u64> {
+    let line = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max address space"))?;
+    line.split_whitespace().next()?.parse().ok()
+}
+
+/// A `Key:   <n> kB` line of `/proc/self/status`, in bytes.
+fn parse_status_kb(status: &str, key: &str) -> Option<u64> {
+    let line = status.lines().find_map(|l| l.strip_prefix(key))?;
+    let n: u64 = line.split_whitespace().next()?.parse().ok()?;
+    n.checked_mul(1024)
+}
+
+/// The cgroup v2 path (`0::/path`) of a `/proc/self/cgroup` text.
+fn cgroup_v2_path(cgroup: &str) -> Option<String> {
+    cgroup
+        .lines()
+        .find_map(|l| l.strip_prefix("0::"))
+        .map(|p| p.trim().trim_end_matches('/').to_string())
 }
 
 /// `MemAvailable: <n> kB` of a `/proc/meminfo` text, in bytes.
@@ -116,6 +167,27 @@ mod tests {
             "[miners]\nmax_agents = {n}\n[[miners.groups]]\nname = \"a\"\nshare = 1\nagents = {n}\n\
              electricity = {{ distribution = \"fixed\", usd_per_kwh = 0.05 }}"
         )
+    }
+
+    #[test]
+    fn limits_are_parsed() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max stack size            8388608              unlimited            bytes     \n\
+                      Max address space         4294967296           unlimited            bytes     \n";
+        assert_eq!(parse_address_space_limit(limits), Some(4_294_967_296));
+        let unlimited =
+            "Max address space         unlimited            unlimited            bytes\n";
+        assert_eq!(parse_address_space_limit(unlimited), None);
+        assert_eq!(
+            parse_status_kb("Name:\tminesim\nVmSize:\t  12345 kB\n", "VmSize:"),
+            Some(12_345 * 1024)
+        );
+        assert_eq!(
+            cgroup_v2_path("0::/kubepods/pod1/\n"),
+            Some("/kubepods/pod1".into())
+        );
+        assert_eq!(cgroup_v2_path("0::/\n"), Some(String::new()));
+        assert_eq!(cgroup_v2_path("12:memory:/x\n"), None);
     }
 
     #[test]

@@ -43,6 +43,15 @@ fn error_of(path: &Path) -> String {
     }
 }
 
+/// Writes `name` in `dir`: the real chain state of 2026-01-01 as `[start]`,
+/// then `rest` (the big batches' scenarios).
+fn big_scenario(dir: &std::path::Path, name: &str, rest: &str) -> PathBuf {
+    let path = dir.join(name);
+    let start = "[start]\ndate = \"2026-01-01\"\nheight = 930342\ndifficulty = 148258433698386";
+    std::fs::write(&path, format!("{start}{rest}")).unwrap();
+    path
+}
+
 #[test]
 fn every_bad_file_gives_its_exact_message() {
     let files = bad_files();
@@ -102,14 +111,10 @@ fn batch_too_big_for_memory_is_refused() {
         return;
     }
     let dir = crate::common::tempdir().unwrap();
-    let sc = dir.path().join("huge.toml");
-    std::fs::write(
-        &sc,
+    let sc = big_scenario(
+        dir.path(),
+        "huge.toml",
         r#"
-[start]
-date = "2026-01-01"
-height = 930342
-difficulty = 148258433698386
 [simulation]
 years = 100
 step_days = 0.041666666666666664
@@ -125,8 +130,7 @@ share = 1
 agents = 100000
 electricity = { distribution = "fixed", usd_per_kwh = 0.05 }
 "#,
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out");
     let r = Command::new(env!("CARGO_BIN_EXE_minesim"))
         .args([
@@ -144,6 +148,53 @@ electricity = { distribution = "fixed", usd_per_kwh = 0.05 }
         .unwrap();
     assert_eq!(r.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(stderr.contains("this batch needs about"), "{stderr}");
+    assert!(stderr.contains("GB are available"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_batch_over_the_address_space_limit_is_refused_not_aborted() {
+    // Under `ulimit -v` (here 4 GiB, through util-linux's prlimit) the
+    // memory check counts the limit, not just the machine's free memory:
+    // this 500-year batch of 1,000 runs (about 23 GB) used to pass the
+    // check on a large machine and abort for memory (exit 134) while
+    // folding its bands.
+    let prlimit = ["/usr/bin/prlimit", "/bin/prlimit"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let (Some(prlimit), Some(_)) = (prlimit, minesim::resources::available_memory_bytes()) else {
+        eprintln!("skipped: needs prlimit and /proc");
+        return;
+    };
+    let dir = crate::common::tempdir().unwrap();
+    let sc = big_scenario(
+        dir.path(),
+        "long.toml",
+        r#"
+[simulation]
+years = 500
+[price]
+model = "gbm"
+start_price_usd = 90000
+drift_per_year = 0.0
+volatility_per_year = 0.5
+[hash_supply]
+model = "fixed"
+hashrate_eh_s = 1000
+"#,
+    );
+    let out = dir.path().join("out");
+    let r = Command::new(prlimit)
+        .arg("--as=4294967296")
+        .arg(env!("CARGO_BIN_EXE_minesim"))
+        .args(["run", "--quiet", "--runs", "1000", "--out"])
+        .arg(&out)
+        .arg(&sc)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("this batch needs about"), "{stderr}");
     assert!(stderr.contains("GB are available"), "{stderr}");
     assert!(!out.exists());
