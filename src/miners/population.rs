@@ -1780,13 +1780,8 @@ impl Population {
                     Some((nv, p)) => worth_buying_now(v, nv.value_per_th(kk), *p),
                     None => v,
                 };
-                let cash = self.agent_cash[a as usize];
-                let room = self.site_room_th(a as usize, g);
-                if value > floor && cash > 0.0 && room > 0.0 {
-                    bids.push(Bid {
-                        max_th: room,
-                        ..Bid::uncapped(a, value, cash)
-                    });
+                if value > floor {
+                    bids.extend(self.agent_bid(a, g, value));
                 }
             }
         }
@@ -1873,16 +1868,22 @@ impl Population {
                 return None;
             }
             cur.pos += 1;
-            let cash = self.agent_cash[a as usize];
-            let room = self.site_room_th(a as usize, g);
-            if cash > 0.0 && room > 0.0 {
-                return Some(Bid {
-                    max_th: room,
-                    ..Bid::uncapped(a, value, cash)
-                });
+            if let Some(bid) = self.agent_bid(a, g, value) {
+                return Some(bid);
             }
         }
         None
+    }
+
+    /// Agent `a`'s bid of `value` per TH/s for generation `g`: its cash
+    /// and its site's room; `None` without either.
+    fn agent_bid(&self, a: u32, g: usize, value: f64) -> Option<Bid> {
+        let cash = self.agent_cash[a as usize];
+        let room = self.site_room_th(a as usize, g);
+        (cash > 0.0 && room > 0.0).then(|| Bid {
+            max_th: room,
+            ..Bid::uncapped(a, value, cash)
+        })
     }
 
     /// Group `k`'s expected hashprice path as of `view` (`pending_th`,

@@ -27,7 +27,7 @@ pub mod folder;
 pub mod sweep;
 
 use crate::atomic::write_atomic;
-use crate::batch::{Bands, BatchResult, RunRow, BAND_METRICS};
+use crate::batch::{BandCell, Bands, BatchResult, RunRow, BAND_METRICS};
 use crate::engine::RunResult;
 use crate::scenario::Scenario;
 use crate::stats::{Moments, SKETCH_RELATIVE_ACCURACY};
@@ -80,6 +80,24 @@ pub fn write_runs_csv(path: &Path, rows: &[RunRow]) -> io::Result<()> {
     )
 }
 
+/// The numbers of one `bands.csv` cell (a step and metric across runs).
+#[derive(Debug, Clone, Copy)]
+pub struct BandNumbers {
+    pub mean: f64,
+    pub sd: f64,
+    /// At [`QUANTILES`], in order.
+    pub quantiles: [Option<f64>; QUANTILES.len()],
+}
+
+/// What `bands.csv` writes for `cell`; `None` when no run has a value.
+pub fn band_numbers(cell: &BandCell) -> Option<BandNumbers> {
+    (cell.moments.n > 0).then(|| BandNumbers {
+        mean: cell.moments.mean(),
+        sd: cell.moments.sd(),
+        quantiles: QUANTILES.map(|(_, q)| cell.sketch.quantile(q)),
+    })
+}
+
 /// Writes `bands.csv`: per step and metric, count, mean, sd and quantiles
 /// across runs (tidy, long format).
 pub fn write_bands_csv(path: &Path, bands: &Bands) -> io::Result<()> {
@@ -98,13 +116,12 @@ pub fn write_bands_csv(path: &Path, bands: &Bands) -> io::Result<()> {
                     metric.name.to_string(),
                     c.moments.n.to_string(),
                 ];
-                if c.moments.n == 0 {
-                    rec.extend(std::iter::repeat_n(String::new(), 2 + QUANTILES.len()));
-                } else {
-                    rec.push(float_cell(c.moments.mean()));
-                    rec.push(float_cell(c.moments.sd()));
-                    for (_, q) in QUANTILES {
-                        rec.push(c.sketch.quantile(q).map(float_cell).unwrap_or_default());
+                match band_numbers(c) {
+                    None => rec.extend(std::iter::repeat_n(String::new(), 2 + QUANTILES.len())),
+                    Some(b) => {
+                        rec.push(float_cell(b.mean));
+                        rec.push(float_cell(b.sd));
+                        rec.extend(b.quantiles.map(|q| q.map(float_cell).unwrap_or_default()));
                     }
                 }
                 csv.write_record(&rec)?;

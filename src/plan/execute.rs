@@ -407,11 +407,12 @@ pub fn merge(
 }
 
 /// `bands.csv`'s numbers as the report reads them back, from the batch's
-/// bands in memory: the file's cells are shortest round-trip decimals and
-/// its empty cells read as NaN, so these are the same values, and the
-/// report need not parse the file it was just given.
+/// bands in memory ([`crate::output::band_numbers`], what the file's cells
+/// hold): the cells are shortest round-trip decimals and empty cells read
+/// as NaN, so these are the same values, and the report need not parse
+/// the file it was just given.
 fn band_table(bands: &crate::batch::Bands) -> crate::report::tables::BandTable {
-    use crate::output::QUANTILES;
+    use crate::output::{band_numbers, QUANTILES};
     let finite = |x: f64| if x.is_finite() { x } else { f64::NAN };
     let mut table = crate::report::tables::BandTable {
         dates: bands.dates.clone(),
@@ -420,12 +421,12 @@ fn band_table(bands: &crate::batch::Bands) -> crate::report::tables::BandTable {
     for (k, metric) in crate::batch::BAND_METRICS.iter().enumerate() {
         let mut m = crate::report::tables::MetricBands::default();
         for s in 0..bands.steps() {
-            let c = bands.cell(s, k);
-            let (mean, qs) = if c.moments.n == 0 {
-                (f64::NAN, [f64::NAN; QUANTILES.len()])
-            } else {
-                let q = QUANTILES.map(|(_, q)| c.sketch.quantile(q).map_or(f64::NAN, finite));
-                (finite(c.moments.mean()), q)
+            let (mean, qs) = match band_numbers(bands.cell(s, k)) {
+                None => (f64::NAN, [f64::NAN; QUANTILES.len()]),
+                Some(b) => (
+                    finite(b.mean),
+                    b.quantiles.map(|q| q.map_or(f64::NAN, finite)),
+                ),
             };
             m.mean.push(mean);
             for (v, x) in [&mut m.p5, &mut m.p25, &mut m.p50, &mut m.p75, &mut m.p95]
