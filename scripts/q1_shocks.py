@@ -27,6 +27,8 @@ def main():
     # subsidy halving: first step where the median subsidy falls by > 40 %
     sub = {}
     for r in csv.DictReader(open(os.path.join(out, "steps.csv"))):
+        if r.get("run", "0") != "0":
+            continue
         sub[int(r["step"])] = (r["date"], float(r["height"]))
     halving_step = next(s for s in sorted(sub) if sub[s][1] >= 1050000)
     step_of = {d: s for s, d in dates.items()}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Energy through bull and bear phases, and the lag of hashrate behind price.
 
-Reads steps.csv and steps-runN.csv (write them with --keep-runs N) of an
+Reads the kept runs in steps.csv (write more with --keep-runs N) of an
 output folder of scenarios/q3-regime-switching.toml.
  * Lag: for each run, the correlation between 90-day log changes of price and
    of hashrate shifted by L days, L = 0..540; the L with the highest
@@ -12,10 +12,11 @@ output folder of scenarios/q3-regime-switching.toml.
 Python standard library only.
 """
 import csv
-import glob
 import math
 import os
 import sys
+
+from kept_runs import kept_runs
 
 
 def quantile(xs, q):
@@ -36,9 +37,9 @@ def corr(a, b):
     return sum((x - ma) * (y - mb) for x, y in zip(a, b)) / math.sqrt(va * vb)
 
 
-def load(path):
+def load(rows):
     p, h, e = [], [], []
-    for r in csv.DictReader(open(path)):
+    for r in rows:
         p.append(float(r["price_usd"]))
         h.append(float(r["hashrate_eh_s"]))
         e.append(float(r["energy_twh_per_year"]))
@@ -47,12 +48,11 @@ def load(path):
 
 def main():
     out = sys.argv[1]
-    files = [os.path.join(out, "steps.csv")] + sorted(glob.glob(os.path.join(out, "steps-run*.csv")))
     lags, bear_same, bear_lag, bear_n = [], 0, 0, 0
     windows = []
     D, W = 90, 180
-    for f in files:
-        p, h, e = load(f)
+    for _, rows in kept_runs(out):
+        p, h, e = load(rows)
         if min(p) <= 0 or min(h) <= 0:
             continue
         lp = [math.log(x) for x in p]

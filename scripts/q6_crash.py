@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Q6: block clock after a price crash, per run, from kept runs (steps.csv, steps-run<i>.csv).
+"""Q6: block clock after a price crash, per run, from the kept runs in steps.csv.
 
 Usage: scripts/q6_crash.py OUTDIR [--crash YYYY-MM-DD]   (default crash day 2026-02-01: the
        piecewise-linear price falls from 88,684 to 17,737 USD during that day)
@@ -19,9 +19,10 @@ Prints per-run scalars' median and 90 % interval (type-7 quantiles) and the coun
 Python standard library only.
 """
 import csv
-import glob
 import os
 import sys
+
+from kept_runs import kept_runs
 
 
 def quantile(xs, q):
@@ -37,11 +38,10 @@ def quantile(xs, q):
     return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
-def one_run(path, crash):
+def one_run(rows, crash):
     days = {}  # date -> [seconds, blocks, hashrate*seconds]
     order = []
     step_s = None
-    rows = list(csv.DictReader(open(path)))
     t = [float(r["time_years"]) for r in rows[:2]]
     step_s = (t[1] - t[0]) * 365.25 * 86400
     step_h = step_s / 3600
@@ -108,11 +108,7 @@ def main():
     crash = "2026-02-01"
     if "--crash" in args:
         crash = args[args.index("--crash") + 1]
-    files = [os.path.join(out, "steps.csv")] + sorted(
-        glob.glob(os.path.join(out, "steps-run*.csv")),
-        key=lambda p: int(p.rsplit("run", 1)[1].split(".")[0]),
-    )
-    res = [one_run(f, crash) for f in files]
+    res = [one_run(rows, crash) for _, rows in kept_runs(out)]
     n = len(res)
     print(f"{out}: {n} runs, crash on {crash}")
     for k in ["hashrate_before", "lost_share", "interval_w1", "interval_w2_4", "interval_w5_13", "longest_gap_h"]:

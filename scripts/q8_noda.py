@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Q8(a): block clock spread per run from kept runs (steps.csv, steps-run<i>.csv).
+"""Q8(a): block clock spread per run from the kept runs in steps.csv.
 
 Usage: scripts/q8_noda.py OUTDIR
 Per run: mean block interval over the run (s), standard deviation across days
@@ -8,17 +8,16 @@ more than 10 % away from 600 s, share of steps without a block. Prints the
 median and 90 % interval (type-7 quantiles) across runs. Stdlib only.
 """
 import csv
-import glob
 import os
 import statistics
 import sys
 
 from q6_crash import quantile
+from kept_runs import kept_runs
 
 
-def one(path):
+def one(rows):
     days = {}
-    rows = list(csv.DictReader(open(path)))
     t = [float(r["time_years"]) for r in rows[:2]]
     step_s = (t[1] - t[0]) * 365.25 * 86400
     empty = 0
@@ -36,8 +35,7 @@ def one(path):
 
 def main():
     out = sys.argv[1]
-    files = [os.path.join(out, "steps.csv")] + glob.glob(os.path.join(out, "steps-run*.csv"))
-    res = [one(f) for f in files]
+    res = [one(rows) for _, rows in kept_runs(out)]
     print(f"{out}: {len(res)} runs")
     for i, name in enumerate(["mean_interval_s", "sd_daily_interval_s", "share_days_off_10pct", "share_steps_without_block"]):
         xs = [r[i] for r in res]

@@ -6,8 +6,8 @@
 # Usage: scripts/run_experiments.sh [OUT] [NAME ...]   (default OUT = output;
 #        NAME = a scenario name to run only that one)
 # Env:   MINESIM = path of the binary (default target/release/minesim)
-#        PRUNE=1  deletes the kept per-run step files (steps-run*.csv) after
-#                 the analysis (the Q8(a) ones are about 6 MB per run)
+#        PRUNE=1  trims steps.csv to run 0's rows after the analysis (the
+#                 kept runs of Q8(a) take about 6 MB each)
 # Needs about 7 GB of free disk while a kept-runs scenario is analysed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,6 +73,10 @@ for entry in "${EXPERIMENTS[@]}"; do
     bash -c "${analysis//OUTDIR/$dir}" || echo "analysis failed"
     echo "--- analysis $(($(date +%s) - ran)) s"
   } >>"$LOG" 2>&1
-  if [ "${PRUNE:-0}" = 1 ]; then rm -f "$dir"/steps-run*.csv; fi
+  if [ "${PRUNE:-0}" = 1 ]; then
+    # `run` is steps.csv's first column.
+    awk -F, 'NR == 1 || $1 == "0"' "$dir/steps.csv" >"$dir/.steps.csv.prune" &&
+      mv "$dir/.steps.csv.prune" "$dir/steps.csv"
+  fi
   echo "$name done in $(($(date +%s) - start)) s"
 done

@@ -53,7 +53,8 @@ pub fn estimate_batch_memory_bytes(scenario: &Scenario, runs: u64, keep_runs: u6
         start.max(m.max_agents as u64)
     });
     let per_gen_bytes = if agents > 0 {
-        TYPICAL_GENERATIONS * size_of::<f64>() as u64
+        // Operating and installed hashrate per generation.
+        2 * TYPICAL_GENERATIONS * size_of::<f64>() as u64
     } else {
         0
     };

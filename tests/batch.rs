@@ -175,12 +175,24 @@ fn plain_batch_bytes_do_not_depend_on_threads_or_shards() {
         "bands.csv",
         "runs.csv",
         "steps.csv",
-        "steps-run1.csv",
         "retargets.csv",
         "summary.json",
     ] {
         assert!(names.contains(&f.to_string()), "{f} missing: {names:?}");
     }
+    // The kept runs (0 and 1) are stacked in steps.csv, `run` first.
+    let steps = std::fs::read_to_string(out("t1").join("steps.csv")).unwrap();
+    assert!(steps.starts_with("run,step,date,"), "{}", &steps[..40]);
+    let runs_in_steps: std::collections::BTreeSet<&str> = steps
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(runs_in_steps.into_iter().collect::<Vec<_>>(), ["0", "1"]);
+    assert!(
+        !names.iter().any(|n| n.starts_with("steps-run")),
+        "{names:?}"
+    );
     assert_same_outputs(&out("t1"), &out("t2"));
     assert_same_outputs(&out("t1"), &out("m2"));
     assert_same_outputs(&out("t1"), &out("m3"));
@@ -237,7 +249,7 @@ fn sweep_bytes_do_not_depend_on_threads_or_shards() {
     let lines: Vec<&str> = points.lines().collect();
     assert_eq!(lines.len(), 7, "{points}");
     assert!(lines[0].starts_with(
-        "point,price.volatility_per_year,hash_supply.slope_eh_s,runs,equilibrium_ratio_energy_mean,equilibrium_ratio_energy_ci95_low,equilibrium_ratio_energy_ci95_high,equilibrium_ratio_energy_p5,equilibrium_ratio_energy_p50,equilibrium_ratio_energy_p95,"
+        "point,price_volatility_per_year,hash_supply_slope_eh_s,runs,equilibrium_ratio_energy_mean,equilibrium_ratio_energy_ci95_low,equilibrium_ratio_energy_ci95_high,equilibrium_ratio_energy_p5,equilibrium_ratio_energy_p50,equilibrium_ratio_energy_p95,"
     ));
     assert!(lines[0].contains("equilibrium_attack_energy_usd_per_hour_p95"));
     assert!(lines[2].starts_with("1,0.6,25,3,"), "{}", lines[2]);

@@ -2,7 +2,7 @@
 //! run by the engine and written as `regions.csv`.
 
 use crate::common::{run_checked, tempdir};
-use minesim::output::write_regions_csv;
+use minesim::output::{write_fleet_csv, write_regions_csv};
 
 /// 10 EH/s at the start (about 0.2-0.3 GW at the initial fleet's J/TH),
 /// half of it in a hydro region of 200 + 300 MW on interruptible power,
@@ -51,15 +51,22 @@ fn regions_csv_keeps_every_region_within_its_curve() {
     assert_eq!(run.regions.len(), run.records.len());
     let dir = tempdir().unwrap();
     let path = dir.path().join("regions.csv");
-    write_regions_csv(&path, &run).unwrap();
+    let runs = [(0, run)];
+    write_regions_csv(&path, &runs).unwrap();
+    let run = &runs[0].1;
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "step,date,region,capacity_mw,sites_mw,load_mw,operating_mw,curtailable_mw,marginal_price_usd_per_kwh"
+        "run,step,date,region,capacity_mw,sites_mw,load_mw,operating_mw,curtailable_mw,marginal_price_usd_per_kwh"
     );
+    // Without the `run` column (all 0).
     let rows: Vec<Vec<String>> = lines
-        .map(|l| l.split(',').map(str::to_string).collect())
+        .map(|l| {
+            let cells: Vec<String> = l.split(',').map(str::to_string).collect();
+            assert_eq!(cells[0], "0");
+            cells[1..].to_vec()
+        })
         .collect();
     assert_eq!(rows.len(), run.records.len());
     let num = |s: &str| s.parse::<f64>().unwrap();
@@ -88,4 +95,62 @@ fn regions_csv_keeps_every_region_within_its_curve() {
         last_sites > first_sites.unwrap() * 1.2,
         "{first_sites:?} -> {last_sites}"
     );
+}
+
+#[test]
+fn fleet_csv_is_long_and_adds_up_to_the_steps() {
+    let run = run_checked(SCENARIO);
+    let dir = tempdir().unwrap();
+    let path = dir.path().join("fleet.csv");
+    // Two kept runs (the same run twice, as runs 0 and 4).
+    let runs = [(0, run.clone()), (4, run)];
+    write_fleet_csv(&path, &runs).unwrap();
+    let run = &runs[0].1;
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "run,step,date,generation,efficiency_j_per_th,operating_eh_s,installed_eh_s"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let g = run.generation_names.len();
+    let steps = run.records.len();
+    // The generations installed at some step, and only those.
+    let ever: Vec<&String> = (0..g)
+        .filter(|&j| (0..steps).any(|s| run.installed_by_generation[s * g + j] > 0.0))
+        .map(|j| &run.generation_names[j])
+        .collect();
+    assert!(!ever.is_empty() && ever.len() < g, "{ever:?} of {g}");
+    assert_eq!(rows.len(), 2 * steps * ever.len());
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    for (k, r) in rows.iter().enumerate() {
+        let (i, s) = (k / ever.len(), k % ever.len());
+        let step = i % steps;
+        assert_eq!(r[0], if i < steps { "0" } else { "4" });
+        assert_eq!(num(r[1]) as usize, step);
+        assert_eq!(r[2], run.records[step].date.to_string());
+        assert_eq!(r[3], ever[s].as_str());
+        let j = run.generation_names.iter().position(|n| n == r[3]).unwrap();
+        assert_eq!(num(r[4]), run.generation_j_per_th[j]);
+        // Operating is at most installed.
+        assert!(num(r[5]) <= num(r[6]) * (1.0 + 1e-12), "{r:?}");
+    }
+    // Per step, the generations' sums are the step's operating and
+    // installed hashrate.
+    for (step, rec) in run.records.iter().enumerate() {
+        let at = &rows[step * ever.len()..(step + 1) * ever.len()];
+        let op: f64 = at.iter().map(|r| num(r[5])).sum();
+        let inst: f64 = at.iter().map(|r| num(r[6])).sum();
+        let tol = 1e-9 * rec.installed_hashrate_eh_s.max(1.0);
+        assert!(
+            (op - rec.hashrate_eh_s).abs() <= tol,
+            "step {step}: {op} vs {}",
+            rec.hashrate_eh_s
+        );
+        assert!(
+            (inst - rec.installed_hashrate_eh_s).abs() <= tol,
+            "step {step}: {inst} vs {}",
+            rec.installed_hashrate_eh_s
+        );
+    }
 }

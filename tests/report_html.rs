@@ -132,7 +132,7 @@ fn sweep_report_has_a_table_of_points() {
     let at = html.find("<h2>Points</h2>").unwrap();
     let table = &html[at..at + html[at..].find("</table>").unwrap()];
     let points = minesim::report::tables::Table::read(&out.join("points.csv")).unwrap();
-    let vols = points.text("price.volatility_per_year");
+    let vols = points.text("price_volatility_per_year");
     assert_eq!(vols.len(), 5);
     let means = points.numbers("equilibrium_ratio_total_mean");
     let lows = points.numbers("equilibrium_ratio_total_ci95_low");

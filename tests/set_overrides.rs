@@ -67,7 +67,7 @@ fn set_means_the_same_value_written_into_the_file() {
 
     let (fa, fb) = (files(&a), files(&b));
     assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
-    for name in ["steps.csv", "steps-run1.csv", "runs.csv", "bands.csv"] {
+    for name in ["steps.csv", "retargets.csv", "runs.csv", "bands.csv"] {
         assert!(fa[name] == fb[name], "{name} differs");
     }
     // summary.json: the same but for the overrides, recorded after "seed".

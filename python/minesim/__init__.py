@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
@@ -131,9 +130,6 @@ def _read_csv(data: bytes):
     return pd.read_csv(io.BytesIO(data))
 
 
-_KEPT = re.compile(r"^steps(?:-run(\d+))?\.csv$")
-
-
 class Result:
     """The outputs of a run: the files the CLI would write, in memory,
     and pandas views of them (parsed on first use)."""
@@ -178,29 +174,21 @@ class Result:
 
     @property
     def fleet(self):
-        """fleet.csv: run 0's hashrate by ASIC generation (agent scenarios)."""
+        """fleet.csv (agent scenarios), long: per kept run, step and ASIC
+        generation, its efficiency and operating and installed hashrate."""
         return self._table("fleet.csv")
 
     @property
     def steps(self):
-        """The kept runs' steps (steps.csv, steps-run<i>.csv) in one table,
-        with a ``run`` column first (None if no run was kept, as in a
-        sweep)."""
-        if "steps" not in self._cache:
-            import pandas as pd
+        """steps.csv: the kept runs' steps in one table, with a ``run``
+        column first (None if no run was kept, as in a sweep)."""
+        return self._table("steps.csv")
 
-            kept = []
-            for name in self.files:
-                m = _KEPT.match(name)
-                if m:
-                    kept.append((int(m.group(1) or 0), name))
-            frames = []
-            for i, name in sorted(kept):
-                df = _read_csv(self.files[name])
-                df.insert(0, "run", i)
-                frames.append(df)
-            self._cache["steps"] = pd.concat(frames, ignore_index=True) if frames else None
-        return self._cache["steps"]
+    @property
+    def retargets(self):
+        """retargets.csv: the kept runs' difficulty retargets, with a
+        ``run`` column first."""
+        return self._table("retargets.csv")
 
     def save(self, path: PathLike) -> Path:
         """Writes every output file into the folder ``path`` (created if

@@ -101,10 +101,17 @@ def test_batch_is_the_clis_to_the_byte_and_bit(repo, run_cli, tmp_path):
     assert_same_numbers(r.bands, cli_out / "bands.csv")
     assert list(r.steps.columns[:2]) == ["run", "step"]
     assert sorted(r.steps["run"].unique()) == [0, 1]
-    assert_same_numbers(r.steps[r.steps.run == 1].drop(columns="run").reset_index(drop=True),
-                        cli_out / "steps-run1.csv")
+    assert_same_numbers(r.steps, cli_out / "steps.csv")
+    # Each kept run has every step once.
+    assert (r.steps.groupby("run")["step"].nunique() == r.summary["steps"]).all()
+    assert sorted(r.retargets["run"].unique()) == [0, 1]
     assert r.points is None
-    assert r.fleet is not None
+    # fleet.csv is long: its operating hashrate adds up to steps.csv's.
+    fleet = r.fleet
+    assert list(fleet.columns) == ["run", "step", "date", "generation", "efficiency_j_per_th",
+                                   "operating_eh_s", "installed_eh_s"]
+    total = fleet.groupby(["run", "step"])["operating_eh_s"].sum().to_numpy()
+    assert abs(total - r.steps["hashrate_eh_s"].to_numpy()).max() <= 1e-9 * r.steps["hashrate_eh_s"].max()
 
 
 def test_sweep_returns_points(repo, run_cli, tmp_path):

@@ -149,6 +149,8 @@ pub fn run<R: Rng + ?Sized>(
     let mut supply: Option<Supply> = None;
     let mut generation_names: Vec<String> = Vec::new();
     let mut hashrate_by_generation: Vec<f64> = Vec::new();
+    let mut installed_by_generation: Vec<f64> = Vec::new();
+    let mut generation_j_per_th: Vec<f64> = Vec::new();
     let mut region_names: Vec<String> = Vec::new();
     let mut regions: Vec<RegionStep> = Vec::new();
     let mut smoothed_hashprice: Option<f64> = None;
@@ -188,6 +190,7 @@ pub fn run<R: Rng + ?Sized>(
                         p.set_capacity_path(series.clone());
                     }
                     generation_names = p.generation_names().to_vec();
+                    generation_j_per_th = p.generation_j_per_th().to_vec();
                     region_names = p.region_names();
                     Supply::Agents(Box::new(p))
                 }
@@ -218,6 +221,7 @@ pub fn run<R: Rng + ?Sized>(
         if let Some(Supply::Agents(p)) = supply.as_mut() {
             p.settle(reward_usd);
             hashrate_by_generation.extend_from_slice(p.hashrate_by_generation_hs());
+            installed_by_generation.extend_from_slice(p.installed_hashrate_by_generation_hs());
             p.region_steps(&mut regions);
         }
         // CBECI smooths its profitability threshold over 14 days; an
@@ -257,7 +261,9 @@ pub fn run<R: Rng + ?Sized>(
         records,
         retargets: clock.retargets().to_vec(),
         generation_names,
+        generation_j_per_th,
         hashrate_by_generation,
+        installed_by_generation,
         region_names,
         regions,
         summary,

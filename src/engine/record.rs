@@ -354,9 +354,14 @@ pub struct RunResult {
     pub retargets: Vec<Retarget>,
     /// Names of the ASIC generations (agent runs only).
     pub generation_names: Vec<String>,
-    /// Operating hashrate per generation, H/s: `steps × generations`,
-    /// row-major (agent runs only).
+    /// Efficiency of each generation at the ASIC, J/TH (agent runs only).
+    pub generation_j_per_th: Vec<f64>,
+    /// Operating (effective) hashrate per generation, H/s: `steps ×
+    /// generations`, row-major (agent runs only).
     pub hashrate_by_generation: Vec<f64>,
+    /// Installed (nominal, idle machines included) hashrate per
+    /// generation, H/s, laid out as `hashrate_by_generation`.
+    pub installed_by_generation: Vec<f64>,
     /// Names of the finite power regions (groups with a supply curve).
     pub region_names: Vec<String>,
     /// Their records: `steps × regions`, row-major.

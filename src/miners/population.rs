@@ -386,6 +386,9 @@ struct HoldingList {
     /// moves a holding's delivery day later).
     min_delivered: f64,
     max_cost: f64,
+    /// Installed (nominal) TH/s of the list's holdings, kept as holdings
+    /// are added and removed.
+    installed_th: f64,
 }
 
 /// One group's agents bidding in decreasing value: the next agent to value
@@ -489,6 +492,8 @@ pub struct Population {
     pending_cost_group: Vec<f64>,
 
     hashrate_by_gen: Vec<f64>,
+    /// Installed (nominal) hashrate per generation in the last step, H/s.
+    installed_by_gen: Vec<f64>,
     group_profit: Vec<f64>,
     group_op_eff: Vec<f64>,
     /// Facility power of each group's operating machines this step, W.
@@ -666,6 +671,7 @@ impl Population {
             book_end_group: vec![0.0; n_grp],
             pending_cost_group: vec![0.0; n_grp],
             hashrate_by_gen: vec![0.0; n_gen],
+            installed_by_gen: vec![0.0; n_gen],
             group_profit: vec![0.0; n_grp],
             group_op_eff: vec![0.0; n_grp],
             group_power_w: vec![0.0; n_grp],
@@ -1141,6 +1147,7 @@ impl Population {
             self.book_end_group[group] += self.holding_book_end(id as usize);
         }
         self.lists[l].dirty = true;
+        self.lists[l].installed_th += th;
         self.installed_th_group[group] += th;
         self.amort_usd_per_day_group[group] += th * paid_per_th / life;
     }
@@ -1220,6 +1227,7 @@ impl Population {
         // Operate: per list, the prefix with cost < hashprice.
         let n_grp = self.groups.len();
         self.hashrate_by_gen.iter_mut().for_each(|x| *x = 0.0);
+        self.installed_by_gen.iter_mut().for_each(|x| *x = 0.0);
         self.group_op_eff.iter_mut().for_each(|x| *x = 0.0);
         self.group_power_w.iter_mut().for_each(|x| *x = 0.0);
         self.group_cost.iter_mut().for_each(|x| *x = 0.0);
@@ -1231,6 +1239,7 @@ impl Population {
                 list.op = 0;
                 continue;
             }
+            self.installed_by_gen[l / n_grp] += list.installed_th * 1e12;
             let m = list.cost.partition_point(|&c| c < h);
             list.op = m;
             if m == 0 {
@@ -1413,6 +1422,8 @@ impl Population {
         self.agent_load_w[a] = (self.agent_load_w[a] - w).max(0.0);
         self.group_load_w[k] = (self.group_load_w[k] - w).max(0.0);
         self.installed_th_group[k] -= self.h_th[i];
+        let l = self.list_index(g, k);
+        self.lists[l].installed_th = (self.lists[l].installed_th - self.h_th[i]).max(0.0);
         self.amort_usd_per_day_group[k] -= self.h_th[i] * self.h_paid_per_th[i] / life;
         self.free_holdings.push(i as u32);
     }
@@ -1427,6 +1438,8 @@ impl Population {
             self.lists[l].dirty = true;
             self.lists[l].sorted = 0;
             if ids.is_empty() {
+                // Rounding residue of the removals.
+                self.lists[l].installed_th = 0.0;
                 let any_left = self
                     .lists
                     .iter()
@@ -2311,6 +2324,17 @@ impl Population {
     /// Operating (effective) hashrate per generation in the last step, H/s.
     pub fn hashrate_by_generation_hs(&self) -> &[f64] {
         &self.hashrate_by_gen
+    }
+
+    /// Installed (nominal, idle machines included) hashrate per generation
+    /// in the last step, H/s.
+    pub fn installed_hashrate_by_generation_hs(&self) -> &[f64] {
+        &self.installed_by_gen
+    }
+
+    /// Efficiency of each generation at the ASIC, J/TH (catalogue order).
+    pub fn generation_j_per_th(&self) -> &[f64] {
+        &self.gen_j
     }
 
     /// Names of the groups.

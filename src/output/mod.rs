@@ -4,11 +4,10 @@
 //!
 //! | file | content |
 //! | --- | --- |
-//! | `steps.csv` | one row per step of run 0 ([`crate::engine::StepRecord`]) |
-//! | `retargets.csv` | every difficulty retarget of run 0 |
-//! | `steps-run<i>.csv`, `retargets-run<i>.csv` | the same for kept runs `i` > 0 (`--keep-runs`) |
-//! | `fleet.csv` | run 0's operating hashrate by ASIC generation (agent scenarios) |
-//! | `regions.csv` | run 0's finite power regions by step, long format (scenarios with supply curves) |
+//! | `steps.csv` | one row per kept run (`--keep-runs`, run 0 by default) and step ([`crate::engine::StepRecord`]), `run` first |
+//! | `retargets.csv` | every difficulty retarget of the kept runs, `run` first |
+//! | `fleet.csv` | the kept runs' operating and installed hashrate by step and ASIC generation, long format (agent scenarios) |
+//! | `regions.csv` | the kept runs' finite power regions by step, long format (scenarios with supply curves) |
 //! | `runs.csv` | one row per run: its seed stream and scalar summary |
 //! | `bands.csv` | per step and metric: mean, sd and 5/25/50/75/95 % across runs |
 //! | `summary.json` | scenario, run count, equilibrium values with confidence intervals |
@@ -229,23 +228,100 @@ pub fn summary_json(sc: &Scenario, batch: &BatchResult, files: &[String]) -> Val
     })
 }
 
-/// Writes `fleet.csv`: operating hashrate (EH/s) of each ASIC generation
-/// per step, one column per generation.
-pub fn write_fleet_csv(path: &Path, run: &RunResult) -> io::Result<()> {
-    let g = run.generation_names.len();
+/// Writes the rows of several runs as one CSV table with a `run` column
+/// first: for each `(run, rows)`, every row as `run` followed by the row's
+/// fields (the header from the first row's field names; no row: an empty
+/// file). Undefined and non-finite values are empty cells
+/// ([`cells::Finite`]).
+pub fn write_runs_csv_stacked<'a, T, I>(path: &Path, runs: I) -> io::Result<()>
+where
+    T: Serialize + 'a,
+    I: IntoIterator<Item = (u64, &'a [T])>,
+{
+    write_atomic(path, |w| {
+        let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+        let mut header = false;
+        for (run, rows) in runs {
+            for r in rows {
+                if !header {
+                    let mut names = vec!["run".to_string()];
+                    names.extend(fields(r)?.keys().cloned());
+                    csv.write_record(&names)?;
+                    header = true;
+                }
+                csv.serialize((run, Finite(r))).map_err(io::Error::other)?;
+            }
+        }
+        csv.flush()?;
+        Ok(())
+    })
+}
+
+/// Writes `fleet.csv` in long format: per kept run, step and ASIC
+/// generation installed at some step of that run, the generation's
+/// efficiency (J/TH at the ASIC) and its operating and installed hashrate
+/// (EH/s). Generations a run never installed are left out.
+pub fn write_fleet_csv(path: &Path, runs: &[(u64, RunResult)]) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
-        let mut header = vec!["step".to_string(), "date".to_string()];
-        header.extend(run.generation_names.iter().cloned());
-        csv.write_record(&header)?;
-        for (s, rec) in run.records.iter().enumerate() {
-            let mut row = vec![s.to_string(), rec.date.to_string()];
-            let values = run
-                .hashrate_by_generation
-                .get(s * g..(s + 1) * g)
-                .unwrap_or(&[]);
-            row.extend(values.iter().map(|h| float_cell(h / 1e18)));
-            csv.write_record(&row)?;
+        csv.write_record([
+            "run",
+            "step",
+            "date",
+            "generation",
+            "efficiency_j_per_th",
+            "operating_eh_s",
+            "installed_eh_s",
+        ])?;
+        for (i, run) in runs {
+            let g = run.generation_names.len();
+            let steps = run.records.len();
+            let ever: Vec<usize> = (0..g)
+                .filter(|&j| {
+                    (0..steps).any(|s| {
+                        run.installed_by_generation
+                            .get(s * g + j)
+                            .copied()
+                            .unwrap_or(0.0)
+                            > 0.0
+                            || run
+                                .hashrate_by_generation
+                                .get(s * g + j)
+                                .copied()
+                                .unwrap_or(0.0)
+                                > 0.0
+                    })
+                })
+                .collect();
+            let (run_cell, j_cells): (String, Vec<String>) = (
+                i.to_string(),
+                (0..g)
+                    .map(|j| {
+                        run.generation_j_per_th
+                            .get(j)
+                            .map_or(String::new(), |&x| float_cell(x))
+                    })
+                    .collect(),
+            );
+            for (s, rec) in run.records.iter().enumerate() {
+                let step = s.to_string();
+                let date = rec.date.to_string();
+                for &j in &ever {
+                    let cell = |v: &[f64]| {
+                        v.get(s * g + j)
+                            .map_or(String::new(), |h| float_cell(h / 1e18))
+                    };
+                    csv.write_record([
+                        run_cell.as_str(),
+                        step.as_str(),
+                        date.as_str(),
+                        run.generation_names[j].as_str(),
+                        j_cells[j].as_str(),
+                        cell(&run.hashrate_by_generation).as_str(),
+                        cell(&run.installed_by_generation).as_str(),
+                    ])?;
+                }
+            }
         }
         csv.flush()
     })
@@ -255,11 +331,11 @@ pub fn write_fleet_csv(path: &Path, run: &RunResult) -> io::Result<()> {
 /// `run` (long format): its curve's power, the sites taken, the machines'
 /// load, the power running and the part of it that is curtailable, in MW,
 /// and the price of the next MW (empty when the region is full).
-pub fn write_regions_csv(path: &Path, run: &RunResult) -> io::Result<()> {
-    let n = run.region_names.len();
+pub fn write_regions_csv(path: &Path, runs: &[(u64, RunResult)]) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record([
+            "run",
             "step",
             "date",
             "region",
@@ -270,21 +346,25 @@ pub fn write_regions_csv(path: &Path, run: &RunResult) -> io::Result<()> {
             "curtailable_mw",
             "marginal_price_usd_per_kwh",
         ])?;
-        for (s, rec) in run.records.iter().enumerate() {
-            let rows = run.regions.get(s * n..(s + 1) * n).unwrap_or(&[]);
-            for (name, r) in run.region_names.iter().zip(rows) {
-                csv.write_record([
-                    s.to_string(),
-                    rec.date.to_string(),
-                    name.clone(),
-                    float_cell(r.capacity_w / 1e6),
-                    float_cell(r.sites_w / 1e6),
-                    float_cell(r.load_w / 1e6),
-                    float_cell(r.operating_w / 1e6),
-                    float_cell(r.curtailable_w / 1e6),
-                    r.marginal_price_usd_per_kwh
-                        .map_or(String::new(), float_cell),
-                ])?;
+        for (i, run) in runs {
+            let n = run.region_names.len();
+            for (s, rec) in run.records.iter().enumerate() {
+                let rows = run.regions.get(s * n..(s + 1) * n).unwrap_or(&[]);
+                for (name, r) in run.region_names.iter().zip(rows) {
+                    csv.write_record([
+                        i.to_string(),
+                        s.to_string(),
+                        rec.date.to_string(),
+                        name.clone(),
+                        float_cell(r.capacity_w / 1e6),
+                        float_cell(r.sites_w / 1e6),
+                        float_cell(r.load_w / 1e6),
+                        float_cell(r.operating_w / 1e6),
+                        float_cell(r.curtailable_w / 1e6),
+                        r.marginal_price_usd_per_kwh
+                            .map_or(String::new(), float_cell),
+                    ])?;
+                }
             }
         }
         csv.flush()
@@ -292,8 +372,9 @@ pub fn write_regions_csv(path: &Path, run: &RunResult) -> io::Result<()> {
 }
 
 /// Writes every table of a plain batch into `dir`: `steps.csv` and
-/// `retargets.csv` (and `-run<i>` copies) for the kept runs, `fleet.csv`
-/// for run 0 of an agent scenario, `runs.csv`, `bands.csv` and
+/// `retargets.csv` (the kept runs, stacked, with a `run` column),
+/// `fleet.csv` (agent scenarios) and `regions.csv` (scenarios with finite
+/// power regions) for the same runs, `runs.csv`, `bands.csv` and
 /// `summary.json` (with `overrides`, see [`with_overrides`]). Returns the
 /// file names, in the order written.
 pub fn write_batch_outputs(
@@ -304,24 +385,24 @@ pub fn write_batch_outputs(
 ) -> io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut files = Vec::new();
-    for (i, run) in &batch.kept {
-        let (steps, retargets) = if *i == 0 {
-            ("steps.csv".to_string(), "retargets.csv".to_string())
-        } else {
-            (format!("steps-run{i}.csv"), format!("retargets-run{i}.csv"))
-        };
-        write_csv(&dir.join(&steps), &run.records)?;
-        write_csv(&dir.join(&retargets), &run.retargets)?;
-        files.push(steps);
-        files.push(retargets);
-        if *i == 0 && !run.generation_names.is_empty() {
-            write_fleet_csv(&dir.join("fleet.csv"), run)?;
-            files.push("fleet.csv".into());
-        }
-        if *i == 0 && !run.region_names.is_empty() {
-            write_regions_csv(&dir.join("regions.csv"), run)?;
-            files.push("regions.csv".into());
-        }
+    let kept = &batch.kept;
+    write_runs_csv_stacked(
+        &dir.join("steps.csv"),
+        kept.iter().map(|(i, r)| (*i, r.records.as_slice())),
+    )?;
+    write_runs_csv_stacked(
+        &dir.join("retargets.csv"),
+        kept.iter().map(|(i, r)| (*i, r.retargets.as_slice())),
+    )?;
+    files.push("steps.csv".into());
+    files.push("retargets.csv".into());
+    if kept.iter().any(|(_, r)| !r.generation_names.is_empty()) {
+        write_fleet_csv(&dir.join("fleet.csv"), kept)?;
+        files.push("fleet.csv".into());
+    }
+    if kept.iter().any(|(_, r)| !r.region_names.is_empty()) {
+        write_regions_csv(&dir.join("regions.csv"), kept)?;
+        files.push("regions.csv".into());
     }
     write_runs_csv(&dir.join("runs.csv"), &batch.rows)?;
     files.push("runs.csv".into());

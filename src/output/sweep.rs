@@ -5,7 +5,7 @@ use super::cells::{fields, value_cell as cell, write_rows};
 use super::{scalar_stats, with_overrides, write_json};
 use crate::atomic::write_atomic;
 use crate::batch::JobRow;
-use crate::scenario::sweep::value_text;
+use crate::scenario::sweep::{path_column, value_text};
 use crate::scenario::Scenario;
 use crate::sweep::ExpandedSweep;
 use serde_json::{json, Map, Value as Json};
@@ -70,7 +70,7 @@ fn point_metrics(sweep: &ExpandedSweep, rows: &[JobRow]) -> io::Result<Vec<Map<S
 }
 
 /// Writes `points.csv`: one row per point: `point`, one column per swept
-/// path, `runs`, then `<scalar>_mean`, `_ci95_low`, `_ci95_high`, `_p5`,
+/// path (named by [`path_column`]), `runs`, then `<scalar>_mean`, `_ci95_low`, `_ci95_high`, `_p5`,
 /// `_p50`, `_p95` for each of [`KEY_SCALARS`] (exact quantiles of the
 /// point's runs; 95 % Student t interval of the mean; empty cells when
 /// undefined).
@@ -79,7 +79,7 @@ pub fn write_points_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> 
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         let mut header = vec!["point".to_string()];
-        header.extend(sweep.config.parameters.iter().map(|p| p.path.clone()));
+        header.extend(sweep.config.parameters.iter().map(|p| path_column(&p.path)));
         header.push("runs".into());
         for k in KEY_SCALARS {
             header.extend(POINT_STATS.iter().map(|(s, _)| format!("{k}_{s}")));
@@ -110,7 +110,7 @@ pub fn write_points_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> 
 /// the point's parameter values, then every run-summary scalar.
 pub fn write_sweep_runs_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow]) -> io::Result<()> {
     let mut lead = vec!["point".to_string(), "run".to_string()];
-    lead.extend(sweep.config.parameters.iter().map(|p| p.path.clone()));
+    lead.extend(sweep.config.parameters.iter().map(|p| path_column(&p.path)));
     let rows = rows.iter().map(|row| {
         let mut rec = vec![row.point.to_string(), row.run.to_string()];
         if let Some(p) = sweep.points.get(row.point as usize) {

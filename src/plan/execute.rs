@@ -146,6 +146,9 @@ pub fn is_output_file(name: &str) -> bool {
         BATCH_CHART_STEMS.contains(&stem)
             || crate::report::SWEEP_CHART_KEYS.iter().any(|k| k.2 == stem)
     };
+    // `steps-run<i>.csv` and `retargets-run<i>.csv` are the kept runs'
+    // files of earlier builds (now stacked in `steps.csv`): an older
+    // output's are removed as stale when a new one is moved in.
     FIXED.contains(&name)
         || kept_run("steps-run")
         || kept_run("retargets-run")

@@ -10,6 +10,7 @@ use crate::chart::{
     self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart, VLine,
     XyChart, XyLine,
 };
+use crate::scenario::sweep::path_column;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -165,9 +166,10 @@ impl ReportInputs {
         let step_days = summary["step_days"].as_f64().unwrap_or(1.0);
         Ok(ReportInputs {
             bands,
-            steps: optional("steps.csv")?,
+            // Run 0's rows of the kept runs' tables.
+            steps: optional("steps.csv")?.map(|t| t.run(0)),
             runs: optional("runs.csv")?,
-            fleet: optional("fleet.csv")?,
+            fleet: optional("fleet.csv")?.map(|t| t.run(0)),
             points: None,
             summary,
             years,
@@ -551,15 +553,37 @@ fn fleet_mix_chart(cx: &ChartContext) -> ReportChart {
     }
 }
 
-/// The stacked panel of `fleet.csv`'s generations that ever run (the ten
-/// largest by peak when there are more).
+/// The stacked panel of the generations that ever run in run 0's rows of
+/// `fleet.csv` (long: one row per step and generation; the ten largest by
+/// peak when there are more).
 fn generation_panel(ft: &Table) -> Panel {
-    let mut series: Vec<Series> = ft
-        .columns
+    let steps = ft.numbers("step");
+    let names = ft.text("generation");
+    let operating = ft.numbers("operating_eh_s");
+    let n_steps = steps
         .iter()
-        .skip(2)
+        .filter(|s| s.is_finite())
+        .fold(0.0, |m: f64, &s| m.max(s + 1.0)) as usize;
+    let mut order: Vec<&str> = Vec::new();
+    let mut ys: Vec<Vec<f64>> = Vec::new();
+    for ((s, name), h) in steps.iter().zip(&names).zip(&operating) {
+        let k = match order.iter().position(|n| n == name) {
+            Some(k) => k,
+            None => {
+                order.push(name);
+                ys.push(vec![0.0; n_steps]);
+                order.len() - 1
+            }
+        };
+        if s.is_finite() && *s >= 0.0 && (*s as usize) < n_steps {
+            ys[k][*s as usize] = *h;
+        }
+    }
+    let mut series: Vec<Series> = order
+        .iter()
+        .zip(ys)
         .enumerate()
-        .map(|(i, g)| line(g, ft.numbers(g), i))
+        .map(|(i, (g, y))| line(g, y, i))
         .filter(|s| s.y.iter().any(|v| *v > 0.0))
         .collect();
     if series.len() > 10 {
@@ -843,14 +867,16 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
                 .collect()
         })
         .unwrap_or_default();
-    let Some(x_param) = params.first().filter(|p| points.has(p)) else {
+    // points.csv names each path's column in snake_case.
+    let in_points = |p: &&String| points.has(&path_column(p));
+    let Some(x_param) = params.first().filter(in_points) else {
         return Vec::new();
     };
-    let xs = points.numbers(x_param);
+    let xs = points.numbers(&path_column(x_param));
     // Group the points by the second parameter's value (as written).
-    let groups: Vec<(String, Vec<usize>)> = match params.get(1).filter(|p| points.has(p)) {
+    let groups: Vec<(String, Vec<usize>)> = match params.get(1).filter(in_points) {
         Some(second) => {
-            let labels = points.text(second);
+            let labels = points.text(&path_column(second));
             let mut g: Vec<(String, Vec<usize>)> = Vec::new();
             for (i, l) in labels.iter().enumerate() {
                 match g.iter_mut().find(|(k, _)| k == l) {
@@ -1156,7 +1182,7 @@ fn points_html(h: &mut String, s: &Value, points: &Table) {
         .map(|a| {
             a.iter()
                 .filter_map(|p| p["path"].as_str().map(str::to_string))
-                .filter(|p| points.has(p))
+                .filter(|p| points.has(&path_column(p)))
                 .collect()
         })
         .unwrap_or_default();
@@ -1176,7 +1202,10 @@ fn points_html(h: &mut String, s: &Value, points: &Table) {
     let _ = writeln!(h, "</tr>");
     let index = points.text("point");
     let runs = points.text("runs");
-    let values: Vec<Vec<String>> = params.iter().map(|p| points.text(p)).collect();
+    let values: Vec<Vec<String>> = params
+        .iter()
+        .map(|p| points.text(&path_column(p)))
+        .collect();
     let cell = |v: &[String], i: usize| esc(v.get(i).map(String::as_str).unwrap_or(""));
     for i in 0..index.len() {
         let _ = write!(h, "<tr><td>{}</td>", cell(&index, i));

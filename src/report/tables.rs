@@ -52,6 +52,25 @@ impl Table {
         })
     }
 
+    /// The rows of one run: those whose `run` cell is `run` (a table
+    /// without a `run` column is returned whole).
+    pub fn run(self, run: u64) -> Table {
+        let Some(&i) = self.index.get("run") else {
+            return self;
+        };
+        let want = run.to_string();
+        let rows = self
+            .rows
+            .into_iter()
+            .filter(|r| r.get(i).is_some_and(|c| *c == want))
+            .collect();
+        Table {
+            columns: self.columns,
+            rows,
+            index: self.index,
+        }
+    }
+
     pub fn has(&self, column: &str) -> bool {
         self.index.contains_key(column)
     }

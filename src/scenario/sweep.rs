@@ -87,6 +87,23 @@ pub enum PathSegment {
     Index(usize),
 }
 
+/// A parameter path as a snake_case column name of `points.csv` and a
+/// sweep's `runs.csv`: `price.volatility_per_year` gives
+/// `price_volatility_per_year`, `miners.groups[0].share` gives
+/// `miners_groups_0_share` (dots and brackets become `_`, `-` too, and
+/// letters are lowercased).
+pub fn path_column(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '.' | '[' | '-' => out.push('_'),
+            ']' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 /// Parses `a.b[0].c` into segments.
 pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
     let bad = |why: &str| {
@@ -325,6 +342,19 @@ pub fn value_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_name_snake_case_columns() {
+        assert_eq!(
+            path_column("price.volatility_per_year"),
+            "price_volatility_per_year"
+        );
+        assert_eq!(
+            path_column("miners.groups[0].share"),
+            "miners_groups_0_share"
+        );
+        assert_eq!(path_column("a[1][2].B-c"), "a_1_2_b_c");
+    }
 
     #[test]
     fn paths_parse() {
