@@ -3,7 +3,8 @@
 //! See `ARCHITECTURE.md` for the module map and data flow. The modules
 //! form layers that import downward only:
 //!
-//! - bottom: [`validate`], [`calendar`], [`stats`], [`atomic`];
+//! - bottom: [`validate`], [`calendar`], [`stats`], [`atomic`],
+//!   [`sensitivity`];
 //! - core: [`consensus`], [`market`], [`miners`], [`engine`] (no files
 //!   but the data loaders, no terminal, no threads);
 //! - schema: [`scenario`];
@@ -27,6 +28,7 @@ pub mod plan;
 pub mod report;
 pub mod resources;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod validate;

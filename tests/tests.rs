@@ -22,5 +22,6 @@ mod report;
 mod report_html;
 mod robust;
 mod scenario_errors;
+mod sensitivity;
 mod set_overrides;
 mod shipped_scenarios;
