@@ -8,7 +8,7 @@
 
 use minesim::sensitivity::{
     erfc, joe_kuo_row, latin_hypercube, morris_effects, morris_trajectories, normal_cdf,
-    normal_quantile, saltelli_design, sobol_indices, sobol_points, Bootstrap, Distribution,
+    normal_quantile, saltelli_design, sobol_indices, sobol_points, Bootstrap, Distribution, Points,
     SaltelliDesign, SensitivityError, SobolIndices, SobolSequence, MORRIS_DEFAULT_LEVELS,
     SOBOL_MAX_DIMS,
 };
@@ -849,6 +849,29 @@ fn morris_screens_known_functions() {
     );
     // For u0·u1 the effect of u0 is u1, in {0, 1/3, 2/3, 1}: mu* in (0, 1).
     assert!(e[0].mu_star > 0.0 && e[0].mu_star < 1.0);
+
+    // A constant output: every summary exactly 0 (no NaN).
+    let y = vec![4.2; d.points().len()];
+    for m in morris_effects(&d, &y).unwrap() {
+        assert_eq!((m.mu, m.mu_star, m.sigma), (0.0, 0.0, 0.0));
+    }
+}
+
+#[test]
+fn points_from_flat_values() {
+    let p = Points::new(2, vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6]).unwrap();
+    assert_eq!((p.len(), p.dims()), (3, 2));
+    assert_eq!(p.point(2), [0.5, 0.6]);
+    assert_eq!(p.iter().count(), 3);
+    assert!(Points::new(0, vec![]).is_err());
+    assert!(Points::new(4, vec![0.0; 6]).is_err());
+    let u = Distribution::Uniform {
+        low: 10.0,
+        high: 20.0,
+    };
+    assert!(p.map_to(std::slice::from_ref(&u)).is_err());
+    let q = p.map_to(&[u.clone(), u]).unwrap();
+    assert_eq!(q.point(0), [11.0, 12.0]);
 }
 
 // --------------------------------------------------------------- property
