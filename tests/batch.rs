@@ -46,7 +46,7 @@ path = "hash_supply.slope_eh_s"
 linear = { from = 20, to = 30, count = 3 }
 "#;
 
-fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
@@ -64,13 +64,13 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
-fn ok(args: &[&str]) {
+pub(crate) fn ok(args: &[&str]) {
     let (code, stderr) = run(args);
     assert_eq!(code, Some(0), "minesim {args:?} failed: {stderr}");
 }
 
 /// The message of an input error (exit code 2, `error: ` on stderr).
-fn input_error(args: &[&str]) -> String {
+pub(crate) fn input_error(args: &[&str]) -> String {
     let (code, stderr) = run(args);
     assert_eq!(
         code,
@@ -99,7 +99,7 @@ pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn assert_same_outputs(a: &Path, b: &Path) {
+pub(crate) fn assert_same_outputs(a: &Path, b: &Path) {
     let (fa, fb) = (files(a), files(b));
     assert_eq!(
         fa.keys().collect::<Vec<_>>(),
@@ -118,7 +118,7 @@ fn assert_same_outputs(a: &Path, b: &Path) {
     }
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 

@@ -25,3 +25,4 @@ mod scenario_errors;
 mod sensitivity;
 mod set_overrides;
 mod shipped_scenarios;
+mod uncertainty;

@@ -18,12 +18,33 @@ pub fn check(scenario: &Path, set: Vec<Set>) -> Result<(), Error> {
         println!("set          {} = {}", s.path, s.value);
     }
     if let Some(sw) = &plan.sweep {
-        println!(
-            "sweep        {} of {} points, {} runs in all",
-            sw.config.mode.name(),
-            sw.points.len(),
-            plan.layout.jobs()
-        );
+        match &plan.base.uncertainty {
+            Some(u) => {
+                println!(
+                    "uncertainty  {} design, {} samples: {} points, {} runs in all",
+                    u.design.name(),
+                    u.samples,
+                    sw.points.len(),
+                    plan.layout.jobs()
+                );
+                for p in &u.parameters {
+                    println!(
+                        "  {:<40} {}",
+                        p.path,
+                        toml::to_string(&p.distribution)
+                            .unwrap_or_default()
+                            .trim()
+                            .replace('\n', ", ")
+                    );
+                }
+            }
+            None => println!(
+                "sweep        {} of {} points, {} runs in all",
+                sw.config.mode.name(),
+                sw.points.len(),
+                plan.layout.jobs()
+            ),
+        }
         for p in sw.points.iter().take(20) {
             println!("  point {:<5} {}", p.index, p.label());
         }

@@ -46,6 +46,9 @@ pub enum Command {
         /// Set a scenario field (repeatable), as for `run`.
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = minesim::plan::Set::parse)]
         set: Vec<minesim::plan::Set>,
+        /// The base sample count of the scenario's [uncertainty] design, as for `run`.
+        #[arg(long, value_name = "N")]
+        samples: Option<u64>,
     },
     /// Combine shard results (partial-K-of-N.bin) into the outputs of the
     /// whole batch, byte-identical to a single-machine run.
@@ -113,12 +116,31 @@ impl Error {
     }
 }
 
+/// The `--set` overrides with `--samples N` appended as
+/// `uncertainty.samples=N`.
+pub fn with_samples(
+    mut set: Vec<minesim::plan::Set>,
+    samples: Option<u64>,
+) -> Vec<minesim::plan::Set> {
+    if let Some(n) = samples {
+        set.push(minesim::plan::Set::new(
+            minesim::plan::SAMPLES_PATH,
+            toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)),
+        ));
+    }
+    set
+}
+
 /// Runs a parsed command.
 pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Report { dir } => report::report(&dir),
-        Command::Check { scenario, set } => check::check(&scenario, set),
+        Command::Check {
+            scenario,
+            set,
+            samples,
+        } => check::check(&scenario, with_samples(set, samples)),
         Command::Merge {
             out,
             partials,

@@ -48,6 +48,10 @@ pub struct RunArgs {
     /// e.g. `price.volatility_per_year=0.8`, `miners.groups[0].count=5`.
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Set::parse)]
     set: Vec<Set>,
+    /// The base sample count of the scenario's [uncertainty] design
+    /// (the same as --set uncertainty.samples=N).
+    #[arg(long, value_name = "N")]
+    samples: Option<u64>,
 }
 
 /// Why `--keep-runs` is refused on a sweep (the Python package says the
@@ -74,7 +78,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         runs: args.runs,
         seed: args.seed,
         name: None,
-        set: args.set,
+        set: super::with_samples(args.set, args.samples),
     };
     let plan = Plan::load(&args.scenario, &overrides, args.keep_runs.unwrap_or(1))?;
     if plan.sweep.is_some() && args.keep_runs.is_some() {
@@ -185,12 +189,38 @@ pub fn print_headline(plan: &Plan, written: &Written, out_dir: &Path) {
             runs_per_point,
             mode,
             paths,
-        } => println!(
-            "{}: sweep of {points} points x {runs_per_point} run(s) ({} over {}); per-point means and 95 % intervals in points.csv",
-            plan.base.name,
-            mode.name(),
-            paths.join(", ")
-        ),
+        } => match &plan.base.uncertainty {
+            Some(u) => {
+                println!(
+                    "{}: {} design of {points} points x {runs_per_point} run(s) over {}; per-point results in points.csv{}; across all runs of the design's samples:",
+                    plan.base.name,
+                    u.design.name(),
+                    paths.join(", "),
+                    if u.design == minesim::scenario::uncertainty::DesignKind::LatinHypercube {
+                        ""
+                    } else {
+                        ", sensitivity in sensitivity.csv"
+                    }
+                );
+                let summary = std::fs::read_to_string(out_dir.join("summary.json"))
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+                if let Some(s) = summary {
+                    for (key, label) in HEADLINE_METRICS {
+                        println!(
+                            "{}",
+                            headline_metric_line(label, &s["combined"]["metrics"][key])
+                        );
+                    }
+                }
+            }
+            None => println!(
+                "{}: sweep of {points} points x {runs_per_point} run(s) ({} over {}); per-point means and 95 % intervals in points.csv",
+                plan.base.name,
+                mode.name(),
+                paths.join(", ")
+            ),
+        },
         Written::Batch { runs, first } => {
             let steps = first.as_ref().map(|s| s.steps).unwrap_or(0);
             println!(

@@ -23,6 +23,7 @@
 
 pub mod cells;
 pub mod folder;
+pub mod sensitivity;
 pub mod sweep;
 
 use crate::atomic::write_atomic;

@@ -2,11 +2,15 @@
 //! run) and `summary.json`; no per-step bands.
 
 use super::cells::{fields, value_cell as cell, write_rows};
+use super::sensitivity::{
+    combined_metrics, sensitivity_json, sensitivity_table, write_sensitivity_csv,
+};
 use super::{scalar_stats, with_overrides, write_json};
 use crate::atomic::write_atomic;
 use crate::batch::JobRow;
 use crate::scenario::sweep::{path_column, value_text};
 use crate::scenario::Scenario;
+use crate::sweep::design::design_seed;
 use crate::sweep::ExpandedSweep;
 use serde_json::{json, Map, Value as Json};
 use std::io;
@@ -144,7 +148,7 @@ pub fn sweep_summary_json(
         })
         .collect();
     let sim = &base.simulation;
-    Ok(json!({
+    let mut summary = json!({
         "minesim_version": env!("CARGO_PKG_VERSION"),
         "scenario": base.name,
         "description": base.description,
@@ -165,7 +169,33 @@ pub fn sweep_summary_json(
         "quantiles": "exact sample quantiles across the point's runs (linear interpolation)",
         "point_results": points,
         "files": files,
-    }))
+    });
+    if let (Some(design), Json::Object(m)) = (&sweep.design, &mut summary) {
+        // A design's points are in point_results; its definition replaces
+        // the expanded sweep.
+        let mut out = Map::new();
+        for (k, v) in std::mem::take(m) {
+            if k == "sweep" {
+                out.insert(
+                    "uncertainty".into(),
+                    serde_json::to_value(&design.config).map_err(io::Error::other)?,
+                );
+                out.insert("design_seed".into(), json!(design_seed(base.seed)));
+            } else if k == "point_results" {
+                if let Some(c) = combined_metrics(sweep, rows)? {
+                    out.insert("combined".into(), c);
+                }
+                if let Some(t) = sensitivity_table(sweep, rows, base.seed) {
+                    out.insert("sensitivity".into(), sensitivity_json(&t));
+                }
+                out.insert(k, v);
+            } else {
+                out.insert(k, v);
+            }
+        }
+        *m = out;
+    }
+    Ok(summary)
 }
 
 /// Writes every output of a sweep (`points.csv`, `runs.csv`,
@@ -181,10 +211,12 @@ pub fn write_sweep_outputs(
     std::fs::create_dir_all(dir)?;
     write_points_csv(&dir.join("points.csv"), sweep, rows)?;
     write_sweep_runs_csv(&dir.join("runs.csv"), sweep, rows)?;
-    let files: Vec<String> = ["points.csv", "runs.csv", "summary.json"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut files: Vec<String> = vec!["points.csv".into(), "runs.csv".into()];
+    if let Some(t) = sensitivity_table(sweep, rows, base.seed) {
+        write_sensitivity_csv(&dir.join("sensitivity.csv"), &t)?;
+        files.push("sensitivity.csv".into());
+    }
+    files.push("summary.json".into());
     let summary = with_overrides(sweep_summary_json(base, sweep, rows, &files)?, overrides);
     write_json(&dir.join("summary.json"), &summary)?;
     Ok(files)

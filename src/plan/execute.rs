@@ -126,7 +126,7 @@ const BATCH_CHART_STEMS: [&str; 6] = [
 /// are replaced or removed when a new output is moved in; any other file
 /// in the folder is left alone.
 pub fn is_output_file(name: &str) -> bool {
-    const FIXED: [&str; 9] = [
+    const FIXED: [&str; 10] = [
         "steps.csv",
         "retargets.csv",
         "fleet.csv",
@@ -134,6 +134,7 @@ pub fn is_output_file(name: &str) -> bool {
         "runs.csv",
         "bands.csv",
         "points.csv",
+        "sensitivity.csv",
         "summary.json",
         "report.html",
     ];

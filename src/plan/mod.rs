@@ -26,6 +26,10 @@ use std::path::{Path, PathBuf};
 /// Largest `--runs` accepted.
 pub const MAX_RUNS: u64 = 1_000_000;
 
+/// The field `--samples N` sets: the base sample count of the
+/// `[uncertainty]` design.
+pub const SAMPLES_PATH: &str = "uncertainty.samples";
+
 /// Whether a failure is the user's input or minesim's own fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -57,6 +61,8 @@ pub enum PlanError {
     },
     #[error("--runs must be in [1, {MAX_RUNS}], got {0}")]
     Runs(u64),
+    #[error("{}: --samples (or --set {SAMPLES_PATH}) needs an [uncertainty] table, and this scenario has none", path.display())]
+    NoDesign { path: PathBuf },
     #[error("{}: this batch needs about {:.1} GB of memory, but only {:.1} GB are available; reduce simulation.years, the number of agents or --keep-runs, or lengthen simulation.step_days", path.display(), *needed as f64 / 1e9, *available as f64 / 1e9)]
     Memory {
         path: PathBuf,
@@ -198,6 +204,16 @@ impl Plan {
         overrides: &Overrides,
         keep_runs: u64,
     ) -> Result<Plan, PlanError> {
+        if overrides.set.iter().any(|s| s.path == SAMPLES_PATH) {
+            let has_design = toml::from_str::<toml::Table>(&text)
+                .map(|t| t.contains_key("uncertainty"))
+                .unwrap_or(true);
+            if !has_design {
+                return Err(PlanError::NoDesign {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
         let (mut base, edited) = if overrides.set.is_empty() {
             (parse_scenario(&text, path)?, None)
         } else {

@@ -1056,8 +1056,13 @@ fn run_facts_html(h: &mut String, s: &Value) {
         ("step length", "step_days", "days"),
     ];
     if sweep {
+        let points = if s.get("uncertainty").is_some() {
+            "design points"
+        } else {
+            "sweep points"
+        };
         facts.extend([
-            ("sweep points", "points", ""),
+            (points, "points", ""),
             ("runs per point", "runs_per_point", ""),
             ("runs in all", "runs", ""),
         ]);
@@ -1225,12 +1230,23 @@ fn points_html(h: &mut String, s: &Value, points: &Table) {
 /// `summary.json`'s `metrics` with its unit, mean, 95 % confidence
 /// interval of the mean and 5/50/95 % quantiles.
 fn summary_html(h: &mut String, s: &Value) {
+    metrics_table_html(
+        h,
+        "Summary across runs",
+        "across runs",
+        &s["equilibrium_window_years"],
+        &s["metrics"],
+    );
+}
+
+/// A table of run-scalar statistics (`metrics` of `summary.json`).
+fn metrics_table_html(h: &mut String, title: &str, across: &str, window: &Value, metrics: &Value) {
     let _ = writeln!(
         h,
-        "<h2>Summary across runs</h2><p>Mean with its 95 % confidence interval (Student t), and the 5 %, 50 % and 95 % quantiles across runs; <em>equilibrium</em> values are taken over the last {} year(s) of each run.</p><table><colgroup><col style=\"width:34%\"><col style=\"width:11%\"><col style=\"width:11%\"><col style=\"width:17%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:9%\"></colgroup><tr><th>metric</th><th class=\"text\">unit</th><th>mean</th><th>95 % CI</th><th>p5</th><th>p50</th><th>p95</th></tr>",
-        fmt_num(&s["equilibrium_window_years"])
+        "<h2>{title}</h2><p>Mean with its 95 % confidence interval (Student t), and the 5 %, 50 % and 95 % quantiles {across}; <em>equilibrium</em> values are taken over the last {} year(s) of each run.</p><table><colgroup><col style=\"width:34%\"><col style=\"width:11%\"><col style=\"width:11%\"><col style=\"width:17%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:9%\"></colgroup><tr><th>metric</th><th class=\"text\">unit</th><th>mean</th><th>95 % CI</th><th>p5</th><th>p50</th><th>p95</th></tr>",
+        fmt_num(window)
     );
-    if let Some(metrics) = s["metrics"].as_object() {
+    if let Some(metrics) = metrics.as_object() {
         for (k, m) in metrics {
             let ci = match (m.get("mean_ci95_low"), m.get("mean_ci95_high")) {
                 (Some(lo), Some(hi)) if lo.is_number() => {
@@ -1249,6 +1265,156 @@ fn summary_html(h: &mut String, s: &Value) {
                 fmt_num(&m["p50"]),
                 fmt_num(&m["p95"])
             );
+        }
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+/// An uncertainty design's sections: its parameters and distributions,
+/// the combined statistics over its samples, and the sensitivity table.
+fn design_html(h: &mut String, s: &Value, u: &Value) {
+    let design = u["design"].as_str().unwrap_or("");
+    let what = match design {
+        "saltelli" => "Saltelli's design for Sobol' indices (first order: Saltelli 2010; total order: Jansen 1999)",
+        "morris" => "Morris elementary effects (mu*, sigma; Morris 1991, Campolongo et al. 2007)",
+        _ => "a Latin hypercube (McKay et al. 1979)",
+    };
+    let _ = writeln!(
+        h,
+        "<h2>Uncertain parameters</h2><p>{} design points from {what}, {} samples, design seed {}; each point runs {} Monte Carlo run(s). Each point's values and results are in <a href=\"points.csv\">points.csv</a>, each run in <a href=\"runs.csv\">runs.csv</a>.</p><table><colgroup><col style=\"width:34%\"><col style=\"width:36%\"><col style=\"width:30%\"></colgroup><tr><th class=\"text\">parameter</th><th class=\"text\">distribution</th><th class=\"text\">source</th></tr>",
+        fmt_num(&s["points"]),
+        fmt_num(&u["samples"]),
+        s["design_seed"].as_u64().map_or("–".into(), |x| x.to_string()),
+        fmt_num(&s["runs_per_point"]),
+    );
+    for p in u["parameters"].as_array().into_iter().flatten() {
+        let path = p["path"].as_str().unwrap_or("");
+        let unit = params::unit_of(path);
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
+            esc(path).replace('.', ".<wbr>"),
+            esc(&distribution_text(&p["distribution"], unit)),
+            esc(p["source"].as_str().unwrap_or("–"))
+        );
+    }
+    let _ = writeln!(h, "</table>");
+    metrics_table_html(
+        h,
+        "Combined uncertainty",
+        &format!(
+            "over all {} runs of the design's samples (parameters and chance together{})",
+            fmt_num(&s["combined"]["runs"]),
+            if design == "saltelli" {
+                "; the A and B blocks of the design"
+            } else {
+                ""
+            }
+        ),
+        &s["equilibrium_window_years"],
+        &s["combined"]["metrics"],
+    );
+    sensitivity_html(h, design, &s["sensitivity"]);
+}
+
+/// A distribution of `[uncertainty]` as text: `uniform on [0.3, 0.9] per year`.
+fn distribution_text(d: &Value, unit: &str) -> String {
+    let n = |k: &str| fmt_num(&d[k]);
+    let u = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
+    match d["type"].as_str().unwrap_or("") {
+        "uniform" => format!("uniform on [{}, {}]{u}", n("low"), n("high")),
+        "log_uniform" => format!("log-uniform on [{}, {}]{u}", n("low"), n("high")),
+        "normal" => format!("normal, mean {}, sd {}{u}", n("mean"), n("sd")),
+        "truncated_normal" => format!(
+            "normal, mean {}, sd {}, cut to [{}, {}]{u}",
+            n("mean"),
+            n("sd"),
+            n("low"),
+            n("high")
+        ),
+        "triangular" => format!(
+            "triangular on [{}, {}], mode {}{u}",
+            n("low"),
+            n("high"),
+            n("mode")
+        ),
+        "discrete" => {
+            let values: Vec<String> = d["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| plain_value(v).unwrap_or_default())
+                .collect();
+            match d["weights"].as_array() {
+                Some(w) => format!(
+                    "one of {} with weights {}",
+                    values.join(", "),
+                    w.iter().map(fmt_num).collect::<Vec<_>>().join(", ")
+                ),
+                None => format!("one of {}, equally likely", values.join(", ")),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The sensitivity table of `summary.json`: per metric and parameter, the
+/// Sobol' indices with their bootstrap intervals, or Morris's mu*, sigma.
+fn sensitivity_html(h: &mut String, design: &str, sens: &Value) {
+    let Some(by_metric) = sens.as_object() else {
+        if design == "latin_hypercube" {
+            let _ = writeln!(h, "<p>A Latin hypercube gives the combined uncertainty above, not sensitivity indices: use <code>design = \"saltelli\"</code> or <code>\"morris\"</code> for those.</p>");
+        }
+        return;
+    };
+    let sobol = design == "saltelli";
+    let intro = if sobol {
+        "First-order index: the share of the variance of the output (each point's mean over its runs) that the parameter explains alone; total-order index: the share it takes part in, interactions included. 95 % intervals from a bootstrap of the base samples. The Monte Carlo noise of each point's mean is explained by no parameter: it lowers the first-order and raises the total-order indices; more runs per point shrink it. All values are in <a href=\"sensitivity.csv\">sensitivity.csv</a>."
+    } else {
+        "mu*: the mean absolute change of the output (each point's mean over its runs) when the parameter moves by the design's step, in units of the whole range of its quantiles; sigma: the spread of those changes (non-linearity or interactions). All values are in <a href=\"sensitivity.csv\">sensitivity.csv</a>."
+    };
+    let _ = writeln!(h, "<h2>Sensitivity</h2><p>{intro}</p><table>");
+    if sobol {
+        let _ = writeln!(h, "<tr><th class=\"text\">metric</th><th class=\"text\">parameter</th><th>first order</th><th>95 % CI</th><th>total order</th><th>95 % CI</th></tr>");
+    } else {
+        let _ = writeln!(h, "<tr><th class=\"text\">metric</th><th class=\"text\">parameter</th><th>mu*</th><th>mu</th><th>sigma</th></tr>");
+    }
+    for (metric, rows) in by_metric {
+        for (j, r) in rows.as_array().into_iter().flatten().enumerate() {
+            let m = if j == 0 {
+                esc(&params::metric_label(metric))
+            } else {
+                String::new()
+            };
+            let p = esc(r["parameter"].as_str().unwrap_or("")).replace('.', ".<wbr>");
+            let ci = |k: &str| match r[k].as_array() {
+                Some(a) if a.len() == 2 && a[0].is_number() => {
+                    format!("{} – {}", fmt_num(&a[0]), fmt_num(&a[1]))
+                }
+                _ => "–".into(),
+            };
+            if sobol {
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"text\">{m}</td><td class=\"text\">{p}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    fmt_num(&r["first_order"]),
+                    ci("first_order_ci95"),
+                    fmt_num(&r["total_order"]),
+                    ci("total_order_ci95")
+                );
+            } else {
+                let _ = writeln!(
+                    h,
+                    "<tr><td class=\"text\">{m}</td><td class=\"text\">{p}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    fmt_num(&r["mu_star"]),
+                    fmt_num(&r["mu"]),
+                    fmt_num(&r["sigma"])
+                );
+            }
         }
     }
     let _ = writeln!(h, "</table>");
@@ -1273,9 +1439,10 @@ pub fn report_html(
         let _ = writeln!(h, "<p>{}</p>", esc(d));
     }
     run_facts_html(&mut h, s);
-    match &inp.points {
-        Some(points) => points_html(&mut h, s, points),
-        None => summary_html(&mut h, s),
+    match (&inp.points, s.get("uncertainty")) {
+        (Some(_), Some(u)) => design_html(&mut h, s, u),
+        (Some(points), None) => points_html(&mut h, s, points),
+        (None, _) => summary_html(&mut h, s),
     }
     params_html(&mut h, s);
     let _ = writeln!(h, "<h2>Charts</h2>");

@@ -14,6 +14,7 @@
 pub mod data;
 pub mod load;
 pub mod sweep;
+pub mod uncertainty;
 
 pub use crate::engine::config::{MetricsConfig, SimulationConfig, StartState, WorldConfig};
 pub use load::{load_scenario, parse_scenario, read_scenario_text, ScenarioError};
@@ -29,6 +30,7 @@ use crate::validate::{self, Validator};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use sweep::SweepConfig;
+use uncertainty::UncertaintyConfig;
 
 /// Largest number of steps a run may have (a century of hourly steps).
 pub const MAX_STEPS: u64 = 1_000_000;
@@ -84,6 +86,10 @@ pub struct Scenario {
     /// space (default: none, a single batch). See [`sweep`].
     #[serde(default)]
     pub sweep: Option<SweepConfig>,
+    /// Uncertain parameters and the design that samples them (default:
+    /// none). See [`uncertainty`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintyConfig>,
 }
 
 fn no_fees() -> FeeConfig {
@@ -228,6 +234,15 @@ impl Scenario {
         );
         if let Some(sweep) = &self.sweep {
             sweep.validate(&mut v, "sweep");
+        }
+        if let Some(u) = &self.uncertainty {
+            if self.sweep.is_some() {
+                v.error(
+                    "uncertainty",
+                    "a scenario has either a [sweep] or an [uncertainty] table, not both",
+                );
+            }
+            u.validate(&mut v, "uncertainty");
         }
         v.finish()
     }

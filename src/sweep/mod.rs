@@ -35,11 +35,13 @@
 //! Outputs of a sweep (written by the output layer above this one): `points.csv`,
 //! `runs.csv` and `summary.json`; no per-step bands.
 
+pub mod design;
 pub mod edit;
 
 use crate::scenario::sweep::{parse_path, value_text, PathSegment, SweepConfig};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::validate::{index, join, FieldError};
+use design::{expand_design, Design};
 use edit::{leaf_key, set_path};
 use std::path::Path;
 use toml::Value;
@@ -70,23 +72,37 @@ pub struct ExpandedSweep {
     pub points: Vec<SweepPoint>,
     /// The scenario of each point (`sweep` removed, name of the base).
     pub scenarios: Vec<Scenario>,
+    /// The `[uncertainty]` design the points come from (`None` for a
+    /// `[sweep]`, whose points are `config`'s).
+    pub design: Option<Design>,
 }
 
-/// Expands the sweep of `base` (parsed from `text`, the file at `file`)
-/// into its point scenarios, checking every point before anything runs.
-/// `Ok(None)` if the scenario has no sweep. Errors name the parameter
-/// (`sweep.parameters[1].path`) or the point and its values.
+/// Expands the sweep of `base` (parsed from `text`, the file at `file`),
+/// or its uncertainty design ([`design`]), into its point scenarios,
+/// checking every point before anything runs. `Ok(None)` if the scenario
+/// has neither. Errors name the parameter (`sweep.parameters[1].path`) or
+/// the point and its values.
 pub fn expand(
     text: &str,
     file: &Path,
     base: &Scenario,
 ) -> Result<Option<ExpandedSweep>, ScenarioError> {
-    let Some(config) = base.sweep.clone() else {
-        return Ok(None);
-    };
     let invalid = |errors: Vec<FieldError>| ScenarioError::Invalid {
         path: file.to_path_buf(),
         errors,
+    };
+    let (config, design, table, point_name) = match (&base.sweep, &base.uncertainty) {
+        (Some(sweep), _) => (sweep.clone(), None, "sweep", "sweep point"),
+        (None, Some(u)) => {
+            let (design, config) = expand_design(u, base.seed).map_err(|message| {
+                invalid(vec![FieldError {
+                    path: "uncertainty".into(),
+                    message,
+                }])
+            })?;
+            (config, Some(design), "uncertainty", "design point")
+        }
+        (None, None) => return Ok(None),
     };
     let mut tree: toml::Table = toml::from_str(text).map_err(|e| ScenarioError::Syntax {
         path: file.to_path_buf(),
@@ -95,6 +111,7 @@ pub fn expand(
         message: e.message().trim().to_string(),
     })?;
     tree.remove("sweep");
+    tree.remove("uncertainty");
     let tree = Value::Table(tree);
     let paths: Vec<Vec<PathSegment>> = config
         .parameters
@@ -105,7 +122,7 @@ pub fn expand(
     // Each path on its own: it must name a field of the scenario.
     let mut errors = Vec::new();
     for (i, (p, segs)) in config.parameters.iter().zip(&paths).enumerate() {
-        let at = join(&index("sweep.parameters", i), "path");
+        let at = join(&index(&join(table, "parameters"), i), "path");
         let Some(first) = p.values().into_iter().next() else {
             continue;
         };
@@ -148,7 +165,7 @@ pub fn expand(
                 .zip(values.iter().cloned())
                 .collect(),
         };
-        let prefix = format!("sweep point {k} ({})", point.label());
+        let prefix = format!("{point_name} {k} ({})", point.label());
         let mut t = tree.clone();
         let mut point_errors = Vec::new();
         for (segs, v) in paths.iter().zip(values) {
@@ -168,6 +185,7 @@ pub fn expand(
                 Ok(mut sc) => {
                     sc.name = base.name.clone();
                     sc.sweep = None;
+                    sc.uncertainty = None;
                     match sc.validate() {
                         Ok(()) => scenarios.push(sc),
                         Err(es) => point_errors.extend(es.into_iter().map(|e| FieldError {
@@ -189,7 +207,7 @@ pub fn expand(
     if !errors.is_empty() {
         if failed > 1 {
             errors.push(FieldError {
-                path: "sweep".into(),
+                path: table.into(),
                 message: format!("{failed} of {} points are invalid", points.len()),
             });
         }
@@ -199,6 +217,7 @@ pub fn expand(
         config,
         points,
         scenarios,
+        design,
     }))
 }
 

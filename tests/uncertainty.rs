@@ -1,0 +1,344 @@
+//! `[uncertainty]` designs end to end: the indices of a model with a
+//! known answer, byte-identity over threads and shards, and the errors.
+
+use crate::batch::{assert_same_outputs, input_error, ok, s, write_scenario};
+use crate::common::tempdir;
+use minesim::report::tables::Table;
+use std::path::Path;
+
+/// Constant price and a linear hash supply with no intercept: the
+/// equilibrium energy spend / reward is `k × j_per_th ×
+/// energy_price_usd_per_kwh` for a constant `k`, up to the luck of the
+/// blocks (about 0.3 % over two years of blocks). The world's electricity
+/// enters only the world share.
+const BASE: &str = r#"
+name = "product"
+seed = 5
+runs = 1
+[start]
+date = "2026-01-01"
+height = 930342
+difficulty = 148258433698386
+[simulation]
+years = 2
+step_days = 7
+[price]
+model = "constant"
+price_usd = 90000
+[fees]
+model = "btc_per_block"
+btc_per_block = 0.03
+[hash_supply]
+model = "linear"
+intercept_eh_s = 0
+slope_eh_s = 20
+j_per_th = 18
+"#;
+
+/// j ~ U(10, 30), e ~ U(0.02, 0.06), world ~ U(20,000, 40,000) TWh/yr.
+const PARAMETERS: &str = r#"
+[[uncertainty.parameters]]
+path = "hash_supply.j_per_th"
+distribution = { type = "uniform", low = 10, high = 30 }
+[[uncertainty.parameters]]
+path = "hash_supply.energy_price_usd_per_kwh"
+distribution = { type = "uniform", low = 0.02, high = 0.06 }
+[[uncertainty.parameters]]
+path = "world.electricity_twh_per_year"
+distribution = { type = "uniform", low = 20000, high = 40000 }
+source = "IEA and Ember ranges, for the test only"
+"#;
+
+fn design(design: &str, samples: u64) -> String {
+    format!("{BASE}[uncertainty]\ndesign = \"{design}\"\nsamples = {samples}\n{PARAMETERS}")
+}
+
+/// `(first_order, total_order, their intervals)` of `metric` and
+/// `parameter` in `sensitivity.csv`.
+fn sobol(t: &Table, metric: &str, parameter: &str) -> [f64; 6] {
+    let rows: Vec<usize> = (0..t.rows.len())
+        .filter(|&i| t.text("metric")[i] == metric && t.text("parameter")[i] == parameter)
+        .collect();
+    assert_eq!(rows.len(), 1, "{metric} {parameter}");
+    let i = rows[0];
+    [
+        "first_order",
+        "first_order_ci_low",
+        "first_order_ci_high",
+        "total_order",
+        "total_order_ci_low",
+        "total_order_ci_high",
+    ]
+    .map(|c| t.numbers(c)[i])
+}
+
+#[test]
+fn a_saltelli_design_recovers_the_indices_of_a_product() {
+    // Y = j × e with independent uniforms: V_j = Var(j) E[e]^2 = 0.0533,
+    // V_e = Var(e) E[j]^2 = 0.0533, V = E[j^2] E[e^2] - (E[j] E[e])^2 =
+    // 0.1111: S_j = S_e = 0.48, ST_j = ST_e = 0.52, and 0 for the world's
+    // electricity.
+    let t = tempdir().unwrap();
+    let sc = write_scenario(t.path(), "p.toml", &design("saltelli", 256));
+    let out = t.path().join("out");
+    ok(&["run", s(&sc), "--quiet", "--out", s(&out)]);
+    let table = Table::read(&out.join("sensitivity.csv")).unwrap();
+    assert_eq!(
+        table.columns,
+        [
+            "metric",
+            "parameter",
+            "first_order",
+            "first_order_ci_low",
+            "first_order_ci_high",
+            "total_order",
+            "total_order_ci_low",
+            "total_order_ci_high"
+        ]
+    );
+    // 7 key scalars x 3 parameters.
+    assert_eq!(table.rows.len(), 21);
+    let m = "equilibrium_ratio_energy";
+    // Tolerance 0.06 at N = 256 base samples (measured at seed 5: S1 =
+    // 0.471 and 0.484, ST = 0.524 and 0.517; bootstrap intervals about
+    // ±0.12 for S1, ±0.09 for ST).
+    for p in [
+        "hash_supply.j_per_th",
+        "hash_supply.energy_price_usd_per_kwh",
+    ] {
+        let [s1, lo1, hi1, st, lo_t, hi_t] = sobol(&table, m, p);
+        assert!((s1 - 0.48).abs() < 0.06, "S1 of {p}: {s1}");
+        assert!((st - 0.52).abs() < 0.06, "ST of {p}: {st}");
+        assert!(lo1 <= s1 && s1 <= hi1 && lo_t <= st && st <= hi_t, "{p}");
+    }
+    let [s1, _, _, st, _, _] = sobol(&table, m, "world.electricity_twh_per_year");
+    assert!(s1.abs() < 0.02 && st.abs() < 0.02, "world: {s1}, {st}");
+    // The world share depends on all three.
+    let [_, _, _, st, _, _] = sobol(
+        &table,
+        "equilibrium_world_electricity_share",
+        "world.electricity_twh_per_year",
+    );
+    assert!(st > 0.1, "{st}");
+
+    // summary.json: the design, the combined statistics, the indices.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["points"], 256 * 5);
+    assert_eq!(summary["uncertainty"]["design"], "saltelli");
+    assert!(summary.get("sweep").is_none());
+    // The A and B blocks: 2 × 256 points of one run each.
+    assert_eq!(summary["combined"]["runs"], 512);
+    let mean = summary["combined"]["metrics"][m]["mean"].as_f64().unwrap();
+    let s_j = summary["sensitivity"][m][0]["first_order"]
+        .as_f64()
+        .unwrap();
+    assert!((s_j - sobol(&table, m, "hash_supply.j_per_th")[0]).abs() == 0.0);
+    assert!(mean > 0.0);
+    // points.csv: one row per design point, the values inside the ranges.
+    let points = Table::read(&out.join("points.csv")).unwrap();
+    assert_eq!(points.rows.len(), 1280);
+    assert!(points
+        .numbers("hash_supply_j_per_th")
+        .iter()
+        .all(|x| (10.0..30.0).contains(x)));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for want in [
+        "Uncertain parameters",
+        "Combined uncertainty",
+        "Sensitivity",
+        "IEA and Ember ranges",
+    ] {
+        assert!(html.contains(want), "report.html lacks {want:?}");
+    }
+}
+
+#[test]
+fn morris_screens_out_a_parameter_without_effect() {
+    let t = tempdir().unwrap();
+    let sc = write_scenario(t.path(), "m.toml", &design("morris", 20));
+    let out = t.path().join("out");
+    ok(&["run", s(&sc), "--quiet", "--out", s(&out)]);
+    let table = Table::read(&out.join("sensitivity.csv")).unwrap();
+    assert_eq!(
+        table.columns,
+        ["metric", "parameter", "mu", "mu_star", "sigma"]
+    );
+    let get = |metric: &str, p: &str| {
+        let i = (0..table.rows.len())
+            .find(|&i| table.text("metric")[i] == metric && table.text("parameter")[i] == p)
+            .unwrap();
+        table.numbers("mu_star")[i]
+    };
+    let m = "equilibrium_ratio_energy";
+    let j = get(m, "hash_supply.j_per_th");
+    let e = get(m, "hash_supply.energy_price_usd_per_kwh");
+    let w = get(m, "world.electricity_twh_per_year");
+    // Both factors move the ratio the same way over their ranges; the
+    // world's electricity only through the luck of the blocks.
+    assert!(j > 0.0 && (j / e - 1.0).abs() < 0.35, "{j} {e}");
+    assert!(w < 0.02 * j, "{w} vs {j}");
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("\"points\": 80"),
+        "20 trajectories of 4 points"
+    );
+}
+
+#[test]
+fn a_latin_hypercube_gives_combined_uncertainty_and_no_indices() {
+    let t = tempdir().unwrap();
+    let sc = write_scenario(t.path(), "l.toml", &design("latin_hypercube", 40));
+    let out = t.path().join("out");
+    ok(&["run", s(&sc), "--runs", "2", "--quiet", "--out", s(&out)]);
+    assert!(!out.join("sensitivity.csv").exists());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["points"], 40);
+    assert_eq!(summary["combined"]["runs"], 80);
+    assert!(summary.get("sensitivity").is_none());
+    // Stratified: each tenth of j's range holds 4 of the 40 points.
+    let points = Table::read(&out.join("points.csv")).unwrap();
+    let mut bins = [0; 10];
+    for x in points.numbers("hash_supply_j_per_th") {
+        bins[((x - 10.0) / 2.0) as usize] += 1;
+    }
+    assert_eq!(bins, [4; 10]);
+    // --samples overrides the design's size, and is recorded.
+    let small = t.path().join("small");
+    ok(&[
+        "run",
+        s(&sc),
+        "--samples",
+        "10",
+        "--quiet",
+        "--out",
+        s(&small),
+    ]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(small.join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["points"], 10);
+    assert_eq!(summary["overrides"]["uncertainty.samples"], 10);
+}
+
+#[test]
+fn design_bytes_do_not_depend_on_threads_or_shards() {
+    let t = tempdir().unwrap();
+    let sc = write_scenario(t.path(), "d.toml", &design("saltelli", 8));
+    let out = |n: &str| t.path().join(n);
+    let run = |extra: &[&str]| {
+        let mut a = vec!["run", s(&sc), "--runs", "3", "--quiet"];
+        a.extend_from_slice(extra);
+        ok(&a);
+    };
+    run(&["--threads", "1", "--out", s(&out("t1"))]);
+    run(&["--threads", "2", "--out", s(&out("t2"))]);
+    for k in 0..3 {
+        run(&["--shard", &format!("{k}/3"), "--out", s(&out("p3"))]);
+    }
+    ok(&["merge", "--quiet", "--out", s(&out("m3")), s(&out("p3"))]);
+    assert!(out("t1").join("sensitivity.csv").exists());
+    assert_same_outputs(&out("t1"), &out("t2"));
+    assert_same_outputs(&out("t1"), &out("m3"));
+}
+
+#[test]
+fn integer_and_discrete_parameters_take_their_values() {
+    let t = tempdir().unwrap();
+    let text = format!(
+        "{BASE}{}",
+        r#"
+[uncertainty]
+design = "latin_hypercube"
+samples = 30
+[[uncertainty.parameters]]
+path = "hash_supply.slope_eh_s"
+distribution = { type = "uniform", low = 9.5, high = 12.5 }
+integer = true
+[[uncertainty.parameters]]
+path = "hash_supply.j_per_th"
+distribution = { type = "discrete", values = [15, 20], weights = [1, 2] }
+"#
+    );
+    let sc = write_scenario(t.path(), "i.toml", &text);
+    let out = t.path().join("out");
+    ok(&["run", s(&sc), "--quiet", "--out", s(&out)]);
+    let points = Table::read(&out.join("points.csv")).unwrap();
+    let slopes = points.text("hash_supply_slope_eh_s");
+    assert!(
+        slopes
+            .iter()
+            .all(|x| ["10", "11", "12"].contains(&x.as_str())),
+        "{slopes:?}"
+    );
+    let js = points.numbers("hash_supply_j_per_th");
+    let fifteen = js.iter().filter(|&&x| x == 15.0).count();
+    assert_eq!(fifteen + js.iter().filter(|&&x| x == 20.0).count(), 30);
+    // A Latin hypercube gives each value its share exactly: 10 of 30.
+    assert_eq!(fifteen, 10);
+}
+
+fn error_of(t: &Path, text: &str) -> String {
+    let sc = write_scenario(t, "e.toml", text);
+    input_error(&["check", s(&sc)])
+}
+
+#[test]
+fn bad_designs_are_refused_with_the_field_path() {
+    let t = tempdir().unwrap();
+    let cases = [
+        (
+            design("saltelli", 8).replace("low = 10, high = 30", "low = 30, high = 10"),
+            "uncertainty.parameters[0].distribution.high must be greater than low (30), got 10",
+        ),
+        (
+            design("saltelli", 8).replace("\"hash_supply.j_per_th\"", "\"hash_supply.jpt\""),
+            "uncertainty.parameters[0].path \"hash_supply.jpt\" names no field of the scenario",
+        ),
+        (
+            design("saltelli", 1),
+            "uncertainty.samples must be in [2, 100000], got 1",
+        ),
+        (
+            design("morris", 4).replace("design = \"morris\"", "design = \"morris\"\nlevels = 5"),
+            "uncertainty.levels must be even",
+        ),
+        (
+            design("saltelli", 4).replace("path = \"world", "path = \"seed\"\n#"),
+            "cannot be uncertain",
+        ),
+        (
+            format!(
+                "{}{}",
+                design("saltelli", 4),
+                "[sweep]\n[[sweep.parameters]]\npath = \"price.price_usd\"\nvalues = [1, 2]\n"
+            ),
+            "either a [sweep] or an [uncertainty] table, not both",
+        ),
+        (
+            design("saltelli", 4).replace(
+                "type = \"uniform\", low = 0.02",
+                "type = \"triangular\", mode = 0.1, low = 0.02",
+            ),
+            "uncertainty.parameters[1].distribution.mode must be in [low, high] = [0.02, 0.06], got 0.1",
+        ),
+    ];
+    for (text, want) in cases {
+        let m = error_of(t.path(), &text);
+        assert!(m.contains(want), "expected {want:?} in: {m}");
+    }
+    // A design point outside a field's range names the point.
+    let m = error_of(
+        t.path(),
+        &design("saltelli", 4).replace("low = 0.02, high = 0.06", "low = -5, high = 0.06"),
+    );
+    assert!(
+        m.contains("design point") && m.contains("energy_price_usd_per_kwh"),
+        "{m}"
+    );
+    // --samples without a design.
+    let sc = write_scenario(t.path(), "b.toml", BASE);
+    let m = input_error(&["run", s(&sc), "--samples", "8", "--quiet"]);
+    assert!(m.contains("needs an [uncertainty] table"), "{m}");
+}
