@@ -225,6 +225,21 @@ impl P1 {
     }
 }
 
+impl P1 {
+    /// The run's price path as a daily CSV file that minesim's price
+    /// replay reads (`time,PriceUSD`, one row per day from `start`): the
+    /// price of each day run, then the price after the last move.
+    pub fn price_csv(&self, start: minesim::calendar::Date) -> String {
+        let mut out = String::from("time,PriceUSD\n");
+        let prices = self.table.iter().map(|r| r.price).chain([self.price]);
+        for (d, p) in prices.enumerate() {
+            let (y, m, day) = start.add_days(d as i64).ymd();
+            out.push_str(&format!("{y:04}-{m:02}-{day:02},{p}\n"));
+        }
+        out
+    }
+}
+
 /// A whole P1 run: `n` agents, `days` days, Xoshiro256++ seeded with `seed`.
 pub fn run_p1(n: usize, days: usize, seed: u64) -> P1 {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -358,5 +373,11 @@ mod tests {
             a.table.iter().map(|r| r.blocks as u64).sum::<u64>()
         );
         assert!(a.csv().lines().count() == 401);
+        let start = minesim::calendar::Date::from_ymd(2026, 1, 1).unwrap();
+        let prices = a.price_csv(start);
+        let lines: Vec<&str> = prices.lines().collect();
+        assert_eq!(lines.len(), 402);
+        assert_eq!(lines[1], "2026-01-01,90000");
+        assert_eq!(lines[401], format!("2027-02-05,{}", a.price));
     }
 }

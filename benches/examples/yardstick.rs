@@ -9,8 +9,12 @@
 //! ```
 //!
 //! Defaults: N = 10,000, REPS = 3, SEED = 42. `--csv PATH` writes the last
-//! repetition's T × 6 table (not timed).
+//! repetition's T × 6 table, `--price-csv PATH` its price path as a daily
+//! file for minesim's price replay from 2026-01-01 (`time,PriceUSD`; what
+//! `scripts/perf_p1like.sh` gives `scenarios/perf-p1like.toml` to run on
+//! the yardstick's own path). Neither is timed.
 
+use minesim::calendar::Date;
 use minesim_benches::cpu_seconds;
 use minesim_benches::yardstick::{run_p1, DAYS, SEED};
 use std::process::ExitCode;
@@ -18,15 +22,24 @@ use std::time::Instant;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut csv = None;
-    if let Some(i) = args.iter().position(|a| a == "--csv") {
-        if i + 1 >= args.len() {
-            eprintln!("--csv needs a PATH");
+    let mut take = |flag: &str| -> Result<Option<String>, String> {
+        match args.iter().position(|a| a == flag) {
+            None => Ok(None),
+            Some(i) if i + 1 < args.len() => {
+                let v = args.remove(i + 1);
+                args.remove(i);
+                Ok(Some(v))
+            }
+            Some(_) => Err(format!("{flag} needs a PATH")),
+        }
+    };
+    let (csv, price_csv) = match (take("--csv"), take("--price-csv")) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
-        csv = Some(args.remove(i + 1));
-        args.remove(i);
-    }
+    };
     let number = |i: usize, default: u64| -> Result<u64, String> {
         args.get(i).map_or(Ok(default), |s| {
             s.parse()
@@ -36,7 +49,7 @@ fn main() -> ExitCode {
     let (n, reps, seed) = match (number(0, 10_000), number(1, 3), number(2, SEED)) {
         (Ok(n), Ok(r), Ok(s)) if n > 0 && r > 0 => (n as usize, r, s),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            eprintln!("{e}\nusage: yardstick [N [REPS [SEED]]] [--csv PATH]");
+            eprintln!("{e}\nusage: yardstick [N [REPS [SEED]]] [--csv PATH] [--price-csv PATH]");
             return ExitCode::from(2);
         }
         _ => {
@@ -72,10 +85,14 @@ fn main() -> ExitCode {
         best_cpu,
         best_wall
     );
-    if let (Some(path), Some(m)) = (csv, last) {
-        if let Err(e) = std::fs::write(&path, m.csv()) {
-            eprintln!("cannot write {path}: {e}");
-            return ExitCode::FAILURE;
+    let m = last.expect("at least one repetition");
+    let start = Date::from_ymd(2026, 1, 1).expect("a valid date");
+    for (path, text) in [(csv, m.csv()), (price_csv, m.price_csv(start))] {
+        if let Some(path) = path {
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
         }
     }
     ExitCode::SUCCESS
