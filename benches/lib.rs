@@ -1,10 +1,14 @@
 //! The benches' scenarios, shared by the criterion benches (`engine.rs`)
 //! and the profiling example (`examples/profile.rs`), so that a profile
-//! measures exactly what a bench times.
+//! measures exactly what a bench times. Also the P1 yardstick
+//! ([`yardstick`]) and what the timing examples share.
 
 use minesim::engine::PreparedModel;
+use minesim::plan::{Overrides, Plan, Set};
 use minesim::scenario::parse_scenario;
 use std::path::Path;
+
+pub mod yardstick;
 
 /// A 10-year daily run with a reduced-form (linear) hash supply.
 pub const CURVE: &str = r#"
@@ -118,4 +122,41 @@ steepness = 3
 pub fn prepared(text: &str) -> PreparedModel {
     let sc = parse_scenario(text, Path::new("bench.toml")).expect("bench scenario is valid");
     sc.prepare(Path::new(".")).expect("bench scenario prepares")
+}
+
+/// A scenario file with `--set PATH=VALUE` overrides applied, prepared as
+/// `minesim run` prepares it; with its seed and its number of agents at
+/// the start (0 for a reduced-form supply). A sweep's first point.
+pub fn prepared_file(path: &Path, sets: &[String]) -> Result<(PreparedModel, u64, u64), String> {
+    let set = sets
+        .iter()
+        .map(|s| Set::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let overrides = Overrides {
+        set,
+        ..Overrides::default()
+    };
+    let mut plan = Plan::load(path, &overrides, 0).map_err(|e| e.to_string())?;
+    let agents = plan
+        .base
+        .miners
+        .as_ref()
+        .map_or(0, |m| m.groups.iter().map(|g| g.agents as u64).sum());
+    Ok((plan.points.swap_remove(0), plan.base.seed, agents))
+}
+
+/// CPU time of this process so far, in seconds (user and system, all
+/// threads: the timing examples are single-threaded, so it is also the
+/// thread's), which another process on the machine does not inflate as it
+/// does wall-clock time.
+pub fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec and the clock id is a
+    // constant that Linux always provides.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
