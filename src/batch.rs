@@ -236,6 +236,7 @@ pub fn run_batch(
         seed,
         layout,
         keep,
+        common_streams: false,
     };
     let outcome = jobs.run_chunks(
         runs.end,
@@ -418,6 +419,9 @@ pub struct Jobs<'a> {
     pub seed: u64,
     pub layout: JobLayout,
     pub keep: Range<u64>,
+    /// Run `r` of every point draws from stream `r` (common random
+    /// numbers) instead of `point · 2^32 + r`.
+    pub common_streams: bool,
 }
 
 impl Jobs<'_> {
@@ -450,7 +454,11 @@ impl Jobs<'_> {
                 .map(|job| {
                     let (point, run_index) = layout.locate(job);
                     let prepared = &points[(point as usize).min(points.len() - 1)];
-                    let mut rng = point_run_rng(self.seed, point, run_index);
+                    let mut rng = if self.common_streams {
+                        run_rng(self.seed, run_index)
+                    } else {
+                        point_run_rng(self.seed, point, run_index)
+                    };
                     let r = run(prepared, &mut rng);
                     on_run_done();
                     r.map(|r| (job, r))

@@ -342,3 +342,115 @@ fn bad_designs_are_refused_with_the_field_path() {
     let m = input_error(&["run", s(&sc), "--samples", "8", "--quiet"]);
     assert!(m.contains("needs an [uncertainty] table"), "{m}");
 }
+
+#[test]
+fn common_streams_give_every_point_the_same_luck() {
+    // The world's electricity changes no block: with common random
+    // numbers every point's run r mines the same blocks as a plain
+    // batch's run r; with independent streams they differ.
+    let t = tempdir().unwrap();
+    let one = r#"
+[uncertainty]
+design = "latin_hypercube"
+samples = 5
+STREAMS
+[[uncertainty.parameters]]
+path = "world.electricity_twh_per_year"
+distribution = { type = "uniform", low = 20000, high = 40000 }
+"#;
+    let blocks = |streams: &str| {
+        let text = format!("{BASE}{}", one.replace("STREAMS", streams));
+        let sc = write_scenario(t.path(), "c.toml", &text);
+        let out = t.path().join(format!("out{}", streams.len()));
+        ok(&["run", s(&sc), "--runs", "2", "--quiet", "--out", s(&out)]);
+        let runs = Table::read(&out.join("runs.csv")).unwrap();
+        let (p, r, b) = (
+            runs.numbers("point"),
+            runs.numbers("run"),
+            runs.numbers("blocks"),
+        );
+        (0..p.len()).map(|i| (p[i], r[i], b[i])).collect::<Vec<_>>()
+    };
+    let plain = t.path().join("plain.toml");
+    std::fs::write(&plain, BASE).unwrap();
+    let pout = t.path().join("plain");
+    ok(&[
+        "run",
+        s(&plain),
+        "--runs",
+        "2",
+        "--quiet",
+        "--out",
+        s(&pout),
+    ]);
+    let base_blocks = Table::read(&pout.join("runs.csv"))
+        .unwrap()
+        .numbers("blocks");
+    for (_, r, b) in blocks("streams = \"common\"") {
+        assert_eq!(b, base_blocks[r as usize]);
+    }
+    let independent = blocks("");
+    let distinct: std::collections::BTreeSet<u64> =
+        independent.iter().map(|(_, _, b)| *b as u64).collect();
+    assert!(distinct.len() > 2, "{independent:?}");
+}
+
+#[test]
+fn the_median_statistic_is_the_middle_of_a_points_runs() {
+    // With three runs a point's median is its middle run: the Morris
+    // effects computed by hand from runs.csv match sensitivity.csv.
+    let t = tempdir().unwrap();
+    let text = design("morris", 3).replace(
+        "design = \"morris\"",
+        "design = \"morris\"\npoint_statistic = \"median\"",
+    );
+    let sc = write_scenario(t.path(), "med.toml", &text);
+    let out = t.path().join("out");
+    ok(&["run", s(&sc), "--runs", "3", "--quiet", "--out", s(&out)]);
+    let runs = Table::read(&out.join("runs.csv")).unwrap();
+    let (p, y) = (
+        runs.numbers("point"),
+        runs.numbers("equilibrium_ratio_energy"),
+    );
+    let mut by_point: Vec<Vec<f64>> = vec![Vec::new(); 12];
+    for (p, y) in p.iter().zip(&y) {
+        by_point[*p as usize].push(*y);
+    }
+    let medians: Vec<f64> = by_point
+        .iter_mut()
+        .map(|v| {
+            v.sort_by(f64::total_cmp);
+            v[1]
+        })
+        .collect();
+    let sens = Table::read(&out.join("sensitivity.csv")).unwrap();
+    let i = (0..sens.rows.len())
+        .find(|&i| {
+            sens.text("metric")[i] == "equilibrium_ratio_energy"
+                && sens.text("parameter")[i] == "world.electricity_twh_per_year"
+        })
+        .unwrap();
+    // mu* of the world's electricity from the medians: in each trajectory
+    // of 4 points, the step that moved factor 2 (the only one that leaves
+    // the other coordinates of points.csv unchanged but the world's).
+    let pts = Table::read(&out.join("points.csv")).unwrap();
+    let w = pts.numbers("world_electricity_twh_per_year");
+    let j = pts.numbers("hash_supply_j_per_th");
+    let mut effects = Vec::new();
+    for tr in 0..3 {
+        for step in 0..3 {
+            let (a, b) = (tr * 4 + step, tr * 4 + step + 1);
+            if w[a] != w[b] && j[a] == j[b] {
+                // Delta = 4 / (2 × 3) = 2/3 in unit space.
+                effects.push(((medians[b] - medians[a]) / (2.0 / 3.0)).abs());
+            }
+        }
+    }
+    assert_eq!(effects.len(), 3);
+    let mu_star = effects.iter().sum::<f64>() / 3.0;
+    let got = sens.numbers("mu_star")[i];
+    assert!(
+        (got - mu_star).abs() <= 1e-12 * mu_star.abs().max(1e-300),
+        "{got} vs {mu_star}"
+    );
+}

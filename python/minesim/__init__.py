@@ -173,6 +173,12 @@ class Result:
         return self._table("points.csv")
 
     @property
+    def sensitivity(self):
+        """sensitivity.csv: the Sobol' indices or Morris effects of an
+        [uncertainty] design (None otherwise)."""
+        return self._table("sensitivity.csv")
+
+    @property
     def fleet(self):
         """fleet.csv (agent scenarios), long: per kept run, step and ASIC
         generation, its efficiency and operating and installed hashrate."""

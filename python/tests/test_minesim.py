@@ -249,3 +249,35 @@ def test_ctrl_c_stops_the_batch(repo):
     finally:
         timer.cancel()
     assert time.monotonic() - start > 0.5
+
+
+DESIGN = """
+[uncertainty]
+design = "saltelli"
+samples = 8
+[[uncertainty.parameters]]
+path = "price.volatility_per_year"
+distribution = { type = "uniform", low = 0.3, high = 0.9 }
+[[uncertainty.parameters]]
+path = "hash_supply.slope_eh_s"
+distribution = { type = "log_uniform", low = 10, high = 40 }
+"""
+
+
+def test_design_gives_sensitivity_like_the_cli(repo, run_cli, tmp_path):
+    text = (repo / "scenarios" / "curve-gbm.toml").read_text() + DESIGN
+    sc = tmp_path / "design.toml"
+    sc.write_text(text)
+    r = minesim.run(sc, runs=2, progress=False)
+    cli_out = tmp_path / "cli"
+    run_cli("run", sc, "--runs", 2, "--quiet", "--out", cli_out)
+    assert_same_files(r.save(tmp_path / "py"), cli_out)
+    assert r.kind == "sweep"
+    assert len(r.points) == 8 * (2 + 2)
+    assert list(r.sensitivity.columns[:3]) == ["metric", "parameter", "first_order"]
+    assert_same_numbers(r.sensitivity, cli_out / "sensitivity.csv")
+    assert r.summary["uncertainty"]["design"] == "saltelli"
+    assert r.summary["combined"]["runs"] == 2 * 8 * 2
+    # --samples is a --set of uncertainty.samples.
+    small = minesim.run(sc, runs=1, set={"uncertainty.samples": 4}, progress=False)
+    assert len(small.points) == 16

@@ -45,10 +45,17 @@ pub fn check(scenario: &Path, set: Vec<Set>) -> Result<(), Error> {
                 plan.layout.jobs()
             ),
         }
-        for p in sw.points.iter().take(20) {
+        // A design's points are many and drawn at random: points.csv
+        // lists them after a run.
+        let shown = if plan.base.uncertainty.is_some() {
+            0
+        } else {
+            20
+        };
+        for p in sw.points.iter().take(shown) {
             println!("  point {:<5} {}", p.index, p.label());
         }
-        if sw.points.len() > 20 {
+        if shown > 0 && sw.points.len() > shown {
             println!("  ...");
         }
     }

@@ -2,19 +2,22 @@
 //! indices of a Saltelli design, or Morris's mu*, sigma) and the combined
 //! statistics over the design's samples for `summary.json`.
 //!
-//! The model output at a design point is the mean of a run scalar over
-//! the point's runs (the runs in which it is defined). So the indices
-//! apportion the variance of that mean over the parameters; the Monte
-//! Carlo noise left in a mean of R runs (its variance over R) is a part
-//! that no parameter explains, which lowers the first-order indices and
-//! raises the total-order ones by about (noise variance) / (variance of
-//! the means). More runs per point shrink it.
+//! The model output at a design point is the mean (or, with
+//! `point_statistic = "median"`, the median) of a run scalar over the
+//! point's runs in which it is defined. So the indices apportion the
+//! variance of that statistic over the parameters. With independent
+//! streams the Monte Carlo noise left in a mean of R runs (its variance
+//! over R) is a part that no parameter explains, which lowers the
+//! first-order indices and raises the total-order ones by about (noise
+//! variance) / (variance of the means); more runs per point, or common
+//! random numbers (`streams = "common"`), shrink it.
 
 use super::cells::Finite;
 use super::scalar_stats;
 use super::sweep::KEY_SCALARS;
 use crate::atomic::write_atomic;
 use crate::batch::JobRow;
+use crate::scenario::uncertainty::PointStatistic;
 use crate::sensitivity::{morris_effects, sobol_indices, Bootstrap};
 use crate::sweep::design::{design_seed, DesignLayout};
 use crate::sweep::ExpandedSweep;
@@ -58,24 +61,40 @@ pub enum SensitivityTable {
     Morris(Vec<MorrisRow>),
 }
 
-/// Per point, the mean of `metric` over the point's runs in which it is
-/// defined; `None` if some point has no such run.
-fn point_means(sweep: &ExpandedSweep, rows: &[JobRow], metric: &str) -> Option<Vec<f64>> {
-    let mut sum = vec![0.0; sweep.points.len()];
-    let mut n = vec![0u64; sweep.points.len()];
+/// Per point, the mean or median of `metric` over the point's runs in
+/// which it is defined; `None` if some point has no such run.
+fn point_values(
+    sweep: &ExpandedSweep,
+    rows: &[JobRow],
+    metric: &str,
+    statistic: PointStatistic,
+) -> Option<Vec<f64>> {
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); sweep.points.len()];
     for r in rows {
         let v = super::cells::fields(&r.summary)
             .ok()?
             .get(metric)
             .and_then(Json::as_f64);
-        if let (Some(v), Some(s)) = (v, sum.get_mut(r.point as usize)) {
-            *s += v;
-            n[r.point as usize] += 1;
+        if let (Some(v), Some(at)) = (v, values.get_mut(r.point as usize)) {
+            at.push(v);
         }
     }
-    sum.iter()
-        .zip(&n)
-        .map(|(s, &c)| (c > 0).then(|| s / c as f64))
+    values
+        .iter_mut()
+        .map(|v| {
+            if v.is_empty() {
+                return None;
+            }
+            Some(match statistic {
+                PointStatistic::Mean => v.iter().sum::<f64>() / v.len() as f64,
+                PointStatistic::Median => {
+                    v.sort_by(f64::total_cmp);
+                    let h = (v.len() - 1) as f64 * 0.5;
+                    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+                    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+                }
+            })
+        })
         .collect()
 }
 
@@ -95,6 +114,7 @@ pub fn sensitivity_table(
         .iter()
         .map(|p| p.path.as_str())
         .collect();
+    let statistic = design.config.point_statistic;
     match &design.layout {
         DesignLayout::LatinHypercube => None,
         DesignLayout::Saltelli(d) => {
@@ -105,7 +125,7 @@ pub fn sensitivity_table(
             };
             let mut out = Vec::new();
             for metric in KEY_SCALARS {
-                let indices = point_means(sweep, rows, metric).and_then(|y| {
+                let indices = point_values(sweep, rows, metric, statistic).and_then(|y| {
                     sobol_indices(d.base_samples(), d.parameters(), &y, &bootstrap).ok()
                 });
                 for (i, name) in names.iter().enumerate() {
@@ -127,8 +147,8 @@ pub fn sensitivity_table(
         DesignLayout::Morris(d) => {
             let mut out = Vec::new();
             for metric in KEY_SCALARS {
-                let effects =
-                    point_means(sweep, rows, metric).and_then(|y| morris_effects(d, &y).ok());
+                let effects = point_values(sweep, rows, metric, statistic)
+                    .and_then(|y| morris_effects(d, &y).ok());
                 for (i, name) in names.iter().enumerate() {
                     let e = effects.as_ref().and_then(|v| v.get(i));
                     out.push(MorrisRow {

@@ -181,6 +181,13 @@ pub fn sweep_summary_json(
                     serde_json::to_value(&design.config).map_err(io::Error::other)?,
                 );
                 out.insert("design_seed".into(), json!(design_seed(base.seed)));
+            } else if k == "random_streams"
+                && design.config.streams == crate::scenario::uncertainty::StreamsKind::Common
+            {
+                out.insert(
+                    k,
+                    json!("run r of every point uses ChaCha8 stream r of the seed (common random numbers)"),
+                );
             } else if k == "point_results" {
                 if let Some(c) = combined_metrics(sweep, rows)? {
                     out.insert("combined".into(), c);

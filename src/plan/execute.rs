@@ -215,12 +215,16 @@ impl Plan {
 
         let total = target.end - target.start;
         observer.started(total, agg.jobs.end - target.start);
-        let jobs = Jobs {
-            points: &self.points,
-            seed: self.base.seed,
-            layout,
-            keep: self.keep(),
-        };
+        let jobs =
+            Jobs {
+                points: &self.points,
+                seed: self.base.seed,
+                layout,
+                keep: self.keep(),
+                common_streams: self.base.uncertainty.as_ref().is_some_and(|u| {
+                    u.streams == crate::scenario::uncertainty::StreamsKind::Common
+                }),
+            };
         let mut kept = Vec::new();
         let mut last_checkpoint = Instant::now();
         let mut save = |a: &JobsAggregate| -> Result<(), PlanError> {

@@ -1303,10 +1303,15 @@ fn design_html(h: &mut String, s: &Value, u: &Value) {
         h,
         "Combined uncertainty",
         &format!(
-            "over all {} runs of the design's samples (parameters and chance together{})",
+            "over all {} runs of the design's samples (parameters and chance together{}){}",
             fmt_num(&s["combined"]["runs"]),
             if design == "saltelli" {
                 "; the A and B blocks of the design"
+            } else {
+                ""
+            },
+            if u["streams"].as_str() == Some("common") {
+                ". The points share their random streams (common random numbers), so the runs are not independent and the interval of the mean is too narrow; the quantiles are not affected"
             } else {
                 ""
             }
@@ -1314,7 +1319,9 @@ fn design_html(h: &mut String, s: &Value, u: &Value) {
         &s["equilibrium_window_years"],
         &s["combined"]["metrics"],
     );
-    sensitivity_html(h, design, &s["sensitivity"]);
+    let statistic = u["point_statistic"].as_str().unwrap_or("mean");
+    let common = u["streams"].as_str() == Some("common");
+    sensitivity_html(h, design, statistic, common, &s["sensitivity"]);
 }
 
 /// A distribution of `[uncertainty]` as text: `uniform on [0.3, 0.9] per year`.
@@ -1364,7 +1371,7 @@ fn distribution_text(d: &Value, unit: &str) -> String {
 
 /// The sensitivity table of `summary.json`: per metric and parameter, the
 /// Sobol' indices with their bootstrap intervals, or Morris's mu*, sigma.
-fn sensitivity_html(h: &mut String, design: &str, sens: &Value) {
+fn sensitivity_html(h: &mut String, design: &str, statistic: &str, common: bool, sens: &Value) {
     let Some(by_metric) = sens.as_object() else {
         if design == "latin_hypercube" {
             let _ = writeln!(h, "<p>A Latin hypercube gives the combined uncertainty above, not sensitivity indices: use <code>design = \"saltelli\"</code> or <code>\"morris\"</code> for those.</p>");
@@ -1372,10 +1379,15 @@ fn sensitivity_html(h: &mut String, design: &str, sens: &Value) {
         return;
     };
     let sobol = design == "saltelli";
-    let intro = if sobol {
-        "First-order index: the share of the variance of the output (each point's mean over its runs) that the parameter explains alone; total-order index: the share it takes part in, interactions included. 95 % intervals from a bootstrap of the base samples. The Monte Carlo noise of each point's mean is explained by no parameter: it lowers the first-order and raises the total-order indices; more runs per point shrink it. All values are in <a href=\"sensitivity.csv\">sensitivity.csv</a>."
+    let noise = if common {
+        "The points share their random streams (common random numbers), so chance largely cancels between them."
     } else {
-        "mu*: the mean absolute change of the output (each point's mean over its runs) when the parameter moves by the design's step, in units of the whole range of its quantiles; sigma: the spread of those changes (non-linearity or interactions). All values are in <a href=\"sensitivity.csv\">sensitivity.csv</a>."
+        "The Monte Carlo noise of each point's value is explained by no parameter: it lowers the first-order and raises the total-order indices; more runs per point shrink it."
+    };
+    let intro = if sobol {
+        format!("First-order index: the share of the variance of the output (each point's {statistic} over its runs) that the parameter explains alone; total-order index: the share it takes part in, interactions included. 95 % intervals from a bootstrap of the base samples. {noise} All values are in <a href=\"sensitivity.csv\">sensitivity.csv</a>.")
+    } else {
+        format!("mu*: the mean absolute change of the output (each point's {statistic} over its runs) when the parameter moves by the design's step, in units of the whole range of its quantiles; sigma: the spread of those changes (non-linearity or interactions). {noise} All values are in <a href=\"sensitivity.csv\">sensitivity.csv</a>.")
     };
     let _ = writeln!(h, "<h2>Sensitivity</h2><p>{intro}</p><table>");
     if sobol {

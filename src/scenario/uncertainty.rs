@@ -62,6 +62,54 @@ impl DesignKind {
     }
 }
 
+/// Which random streams the runs of a design's points draw from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamsKind {
+    /// Run `r` of point `p` draws from stream `p · 2^32 + r`, as in a
+    /// sweep: every run of every point has its own luck.
+    #[default]
+    Independent,
+    /// Run `r` of every point draws from stream `r` (common random
+    /// numbers): points differ only in their parameters, so the chance
+    /// that separates two points' means cancels out of the estimators.
+    /// The runs of different points are then not independent, which the
+    /// combined statistics' intervals do not account for.
+    Common,
+}
+
+impl StreamsKind {
+    /// The name used in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StreamsKind::Independent => "independent",
+            StreamsKind::Common => "common",
+        }
+    }
+}
+
+/// The model output of a design point: a statistic of a metric over the
+/// point's runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointStatistic {
+    /// The mean over the runs in which the metric is defined.
+    #[default]
+    Mean,
+    /// The median over those runs (type 7), robust to a run that stalls.
+    Median,
+}
+
+impl PointStatistic {
+    /// The name used in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PointStatistic::Mean => "mean",
+            PointStatistic::Median => "median",
+        }
+    }
+}
+
 /// The distribution of one uncertain parameter, in the parameter's unit.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -247,6 +295,12 @@ pub struct UncertaintyConfig {
     /// (default 1,000).
     #[serde(default = "default_bootstrap")]
     pub bootstrap_resamples: u64,
+    /// The points' random streams (default `independent`).
+    #[serde(default)]
+    pub streams: StreamsKind,
+    /// The output of a point for the indices (default `mean`).
+    #[serde(default)]
+    pub point_statistic: PointStatistic,
     /// The uncertain parameters, in order (`[[uncertainty.parameters]]`).
     pub parameters: Vec<UncertainParameter>,
 }
