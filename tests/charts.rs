@@ -9,10 +9,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use minesim::chart::{
-    axis_tick_labels, draw_histogram, draw_time_chart, draw_xy_chart, format_si,
-    histogram_svg_string, legend_labels, robust_top, time_chart_svg_string, xy_chart_svg_string,
-    Band, ChartError, ChartSize, Format, HistogramChart, Panel, RefLine, Series, TimeChart, VLine,
-    XyChart, XyLine,
+    axis_tick_labels, bar_chart_svg_string, draw_bar_chart, draw_histogram, draw_time_chart,
+    draw_xy_chart, format_si, histogram_svg_string, legend_labels, robust_top,
+    time_chart_svg_string, xy_chart_svg_string, Band, BarChart, BarSeries, ChartError, ChartSize,
+    Format, HistogramChart, Panel, RefLine, Series, TimeChart, VLine, XyChart, XyLine,
 };
 
 /// Width and height of a PNG file.
@@ -693,4 +693,282 @@ fn svgs_have_title_tooltips_and_are_deterministic() {
     draw_time_chart(&chart, &a, Format::Png).unwrap();
     draw_time_chart(&chart, &b, Format::Png).unwrap();
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+/// Sobol' indices of three parameters (one with a long path), first and
+/// total order with bootstrap intervals, reference lines at 0 and 1.
+fn sobol_chart() -> BarChart {
+    let some = |v: &[f64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
+    BarChart {
+        title: "Sobol' indices of the exit share".into(),
+        x_label: "Sobol' index (share of variance)".into(),
+        categories: vec![
+            "miners.groups[0].electricity.median_usd_per_kwh".into(),
+            "price.drift".into(),
+            "difficulty.window".into(),
+        ],
+        series: vec![
+            BarSeries {
+                label: "first order".into(),
+                values: some(&[0.52, 0.21, -0.012]),
+                lower: Some(some(&[0.45, 0.15, -0.05])),
+                upper: Some(some(&[0.6, 0.27, 0.03])),
+            },
+            BarSeries {
+                label: "total order".into(),
+                values: some(&[0.68, 0.3, 0.04]),
+                lower: Some(some(&[0.6, 0.24, 0.01])),
+                upper: Some(some(&[0.77, 0.37, 0.08])),
+            },
+        ],
+        note: "whiskers: 95 % bootstrap interval".into(),
+        ref_lines: vec![VLine {
+            x: 0.0,
+            label: String::new(),
+        }],
+        x_range: None,
+        size: ChartSize::default(),
+    }
+}
+
+/// The bar tooltips of an SVG: titles of the form "category — series: …".
+fn bar_titles(svg: &str) -> Vec<String> {
+    titles(svg)
+        .into_iter()
+        .filter(|t| t.contains(" — "))
+        .collect()
+}
+
+/// Checks an SVG of a bar chart: well-formed, no NaN, no marker left.
+fn clean_svg(svg: &str) -> String {
+    assert!(!svg.contains("NaN"), "NaN in the SVG");
+    assert!(!svg.contains("@@"), "a tooltip marker is left");
+    svg_text(svg)
+}
+
+#[test]
+fn bar_chart_with_whiskers() {
+    let (_guard, dir) = sample_dir();
+    let chart = sobol_chart();
+    let size = chart.size;
+    let text = write_both(&dir, "bars_sobol", size, |p, f| {
+        draw_bar_chart(&chart, p, f)
+    });
+    assert!(text.contains(&chart.title));
+    for label in [
+        "first order",
+        "total order",
+        "whiskers: 95 % bootstrap interval",
+        "Sobol' index (share of variance)",
+        "price.drift",
+        "difficulty.window",
+    ] {
+        assert!(text.lines().any(|l| l.trim() == label), "{label}: {text}");
+    }
+    let svg = bar_chart_svg_string(&chart).unwrap();
+    assert_eq!(svg, bar_chart_svg_string(&chart).unwrap());
+    clean_svg(&svg);
+    let t = bar_titles(&svg);
+    assert_eq!(
+        t,
+        [
+            "miners.groups[0].electricity.median_usd_per_kwh — first order: 0.52 [0.45 – 0.6]",
+            "miners.groups[0].electricity.median_usd_per_kwh — total order: 0.68 [0.6 – 0.77]",
+            "price.drift — first order: 0.21 [0.15 – 0.27]",
+            "price.drift — total order: 0.3 [0.24 – 0.37]",
+            "difficulty.window — first order: -0.012 [-0.05 – 0.03]",
+            "difficulty.window — total order: 0.04 [0.01 – 0.08]",
+        ]
+    );
+    // The long label is drawn whole (on one or two lines) or shortened
+    // with an ellipsis and a tooltip; never wider than 35 % of the width.
+    let long = &chart.categories[0];
+    let whole = text.lines().any(|l| l.trim() == long)
+        || text.contains("median_usd_per_kwh") && text.contains("miners.groups[0]");
+    assert!(whole || titles(&svg).contains(long), "{text}");
+
+    // Narrow canvas and many long labels: shortened, still drawn.
+    let mut many = chart.clone();
+    many.size = ChartSize {
+        width: 480,
+        height: 360,
+    };
+    many.categories = (0..12)
+        .map(|i| format!("miners.groups[{i}].electricity.median_usd_per_kwh"))
+        .collect();
+    let some = |v: f64| vec![Some(v); 12];
+    many.series = vec![BarSeries {
+        label: "total order".into(),
+        values: some(0.1),
+        lower: Some(some(0.05)),
+        upper: None,
+    }];
+    let text = write_both(&dir, "bars_many_long", many.size, |p, f| {
+        draw_bar_chart(&many, p, f)
+    });
+    assert!(text.contains('…'), "{text}");
+    // Shortened so that they stay apart: each keeps its group index.
+    for i in 0..12 {
+        assert!(text.contains(&format!("groups[{i}]")), "{i}: {text}");
+    }
+    let svg = bar_chart_svg_string(&many).unwrap();
+    clean_svg(&svg);
+    assert_eq!(bar_titles(&svg).len(), 12);
+    assert!(bar_titles(&svg)[3]
+        .ends_with("groups[3].electricity.median_usd_per_kwh — total order: 0.1 [0.05 – n/a]"));
+    // Shortened labels carry their full text as a tooltip.
+    assert!(titles(&svg).contains(&many.categories[11]));
+}
+
+#[test]
+fn bar_chart_degenerate_inputs() {
+    let (_guard, dir) = sample_dir();
+    let dir = dir.join("bars");
+    std::fs::create_dir_all(&dir).unwrap();
+    let size = ChartSize::default();
+    let draw = |name: &str, chart: &BarChart| {
+        let text = write_both(&dir, name, chart.size, |p, f| draw_bar_chart(chart, p, f));
+        let svg = bar_chart_svg_string(chart).unwrap();
+        clean_svg(&svg);
+        (text, svg)
+    };
+
+    // No categories: "no data".
+    let empty = BarChart {
+        title: "No parameters".into(),
+        series: vec![BarSeries {
+            label: "first order".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let (text, _) = draw("bars_empty", &empty);
+    assert!(text.contains("no data"), "{text}");
+
+    // Every value undefined (a constant output): rows with "n/a".
+    let mut undefined = sobol_chart();
+    undefined.title = "Constant output".into();
+    for s in &mut undefined.series {
+        s.values = vec![None, Some(f64::NAN), None];
+    }
+    let (text, svg) = draw("bars_all_undefined", &undefined);
+    assert!(
+        text.lines().filter(|l| l.trim() == "n/a").count() == 6,
+        "{text}"
+    );
+    assert!(text.contains("n/a: undefined (6 values)"), "{text}");
+    let t = bar_titles(&svg);
+    assert_eq!(t.len(), 6);
+    assert!(t.iter().all(|s| s.ends_with(": undefined")), "{t:?}");
+    assert_eq!(t[2], "price.drift — first order: undefined");
+
+    // One category, all values equal, no whiskers.
+    let one = BarChart {
+        title: "One parameter".into(),
+        x_label: "index".into(),
+        categories: vec!["price.drift".into()],
+        series: vec![
+            BarSeries {
+                label: "first order".into(),
+                values: vec![Some(0.4)],
+                ..Default::default()
+            },
+            BarSeries {
+                label: "total order".into(),
+                values: vec![Some(0.4)],
+                ..Default::default()
+            },
+        ],
+        size,
+        ..Default::default()
+    };
+    let (_, svg) = draw("bars_one", &one);
+    assert_eq!(
+        bar_titles(&svg),
+        [
+            "price.drift — first order: 0.4",
+            "price.drift — total order: 0.4"
+        ]
+    );
+    let mut zeros = one.clone();
+    zeros.title = "All zero".into();
+    for s in &mut zeros.series {
+        s.values = vec![Some(0.0)];
+    }
+    let (text, _) = draw("bars_zeros", &zeros);
+    assert!(text.lines().any(|l| l.trim() == "1.0"), "{text}");
+
+    // A fixed range [0, 1]: values and interval ends beyond it are cut
+    // and counted in the legend; the tooltips keep the true values.
+    let mut fixed = sobol_chart();
+    fixed.title = "Fixed range".into();
+    fixed.x_range = Some((0.0, 1.0));
+    fixed.ref_lines = vec![
+        VLine {
+            x: 0.0,
+            label: String::new(),
+        },
+        VLine {
+            x: 1.0,
+            label: "x = 1".into(),
+        },
+    ];
+    fixed.series[1].values[0] = Some(1.3);
+    fixed.series[1].upper.as_mut().unwrap()[0] = Some(1.5);
+    let (text, svg) = draw("bars_fixed_cut", &fixed);
+    assert!(
+        text.contains(
+            "beyond 0 – 1, cut at the edge: 2 bars (arrowhead), 2 interval ends (no cap)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("x = 1"));
+    let t = bar_titles(&svg);
+    assert!(
+        t.contains(
+            &"miners.groups[0].electricity.median_usd_per_kwh — total order: 1.3 [0.6 – 1.5]"
+                .to_string()
+        ),
+        "{t:?}"
+    );
+    // No series at all, a tiny canvas: rows only.
+    let bare = BarChart {
+        title: "No series".into(),
+        categories: vec!["a".into(), "b".into()],
+        size: ChartSize {
+            width: 320,
+            height: 240,
+        },
+        ..Default::default()
+    };
+    draw("bars_no_series", &bare);
+}
+
+#[test]
+fn bar_chart_spec_errors() {
+    let dir = crate::common::tempdir().unwrap();
+    let path = dir.path().join("bad.svg");
+    let mut chart = sobol_chart();
+    chart.series[1].upper = Some(vec![Some(1.0)]);
+    let err = draw_bar_chart(&chart, &path, Format::Svg).unwrap_err();
+    assert!(matches!(err, ChartError::InvalidSpec(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains("series[1] \"total order\".upper has 1 values but categories has 3"),
+        "{err}"
+    );
+    let mut chart = sobol_chart();
+    chart.series[0].values.pop();
+    let err = bar_chart_svg_string(&chart).unwrap_err();
+    assert!(
+        err.to_string().contains("series[0] \"first order\".values"),
+        "{err}"
+    );
+    for range in [(1.0, 0.0), (0.0, f64::NAN), (0.5, 0.5)] {
+        let mut chart = sobol_chart();
+        chart.x_range = Some(range);
+        let err = draw_bar_chart(&chart, &path, Format::Png).unwrap_err();
+        assert!(err.to_string().contains("x_range"), "{err}");
+    }
+    assert!(!path.exists());
 }

@@ -184,6 +184,17 @@ pub(crate) fn legend_height<DB: DrawingBackend>(
     }
 }
 
+/// Width of the legend box for `entries` laid out in at most `width`
+/// pixels: more than `width` when one entry alone is wider.
+pub(crate) fn legend_width<DB: DrawingBackend>(
+    area: &Area<DB>,
+    entries: &[LegendEntry],
+    width: u32,
+) -> u32 {
+    let (_, widest, _) = legend_layout(area, entries, width as i32);
+    widest.max(0) as u32
+}
+
 /// Draws the legend box at the top of `strip`, starting `x0` pixels from its
 /// left edge (aligned with the plot area) and at most `width` wide.
 pub(crate) fn draw_legend<DB: DrawingBackend>(

@@ -1,11 +1,12 @@
 //! Paper-ready PNG and SVG charts drawn with plotters.
 //!
 //! The chart layer knows nothing about the simulation: callers describe a
-//! chart with plain specs ([`TimeChart`], [`HistogramChart`], [`XyChart`])
-//! and either write it to a file ([`draw_time_chart`], [`draw_histogram`],
-//! [`draw_xy_chart`]) or get the SVG text for embedding in an HTML report
-//! ([`time_chart_svg_string`], [`histogram_svg_string`],
-//! [`xy_chart_svg_string`]).
+//! chart with plain specs ([`TimeChart`], [`HistogramChart`], [`XyChart`],
+//! [`BarChart`]) and either write it to a file ([`draw_time_chart`],
+//! [`draw_histogram`], [`draw_xy_chart`], [`draw_bar_chart`]) or get the SVG
+//! text for embedding in an HTML report ([`time_chart_svg_string`],
+//! [`histogram_svg_string`], [`xy_chart_svg_string`],
+//! [`bar_chart_svg_string`]).
 //!
 //! Conventions shared by every chart:
 //! - Default canvas 1280×800 px ([`ChartSize`]); titles 28 px, axis labels
@@ -32,6 +33,7 @@
 pub mod font;
 
 mod axis;
+mod bars;
 mod frame;
 mod histogram;
 mod stacked;
@@ -177,7 +179,8 @@ pub struct RefLine {
 
 /// A thin vertical marker on every panel of a [`TimeChart`] (e.g. a
 /// halving), with its label written beside it at the top of the first
-/// panel.
+/// panel; also a vertical reference line of a [`BarChart`] (label above
+/// the plot).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VLine {
     /// x position (skipped when not drawable).
@@ -293,6 +296,59 @@ pub struct XyChart {
     pub size: ChartSize,
 }
 
+/// One group of bars of a [`BarChart`]: a value per category, e.g. the
+/// first-order Sobol' indices of every parameter, with optional interval
+/// ends (whiskers).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BarSeries {
+    /// Legend text, e.g. "first order"; empty for no legend entry.
+    pub label: String,
+    /// One value per category; `None` (or a non-finite value) draws no bar
+    /// but a small "n/a", and the tooltip says undefined.
+    pub values: Vec<Option<f64>>,
+    /// Lower interval ends as absolute values (not offsets), one per
+    /// category; `None` for no whiskers.
+    pub lower: Option<Vec<Option<f64>>>,
+    /// Upper interval ends as absolute values, one per category.
+    pub upper: Option<Vec<Option<f64>>>,
+}
+
+/// Horizontal bars with interval whiskers, one row per category (e.g. the
+/// global-sensitivity indices of each parameter), the bars of every series
+/// grouped in each row.
+///
+/// Bars start at 0 (negative values extend to the left). Long category
+/// labels are wrapped onto two lines at a `.` or space when the rows are
+/// high enough, else shrunk (to 13 px), else shortened in the middle with
+/// an ellipsis (the SVG tooltip keeps the full text); the label column
+/// takes at most 35 % of the width. With a fixed [`BarChart::x_range`]
+/// values and interval ends beyond it are cut at the edge (a bar with an
+/// arrowhead, a whisker without its cap) and the legend counts them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BarChart {
+    /// Title above the chart.
+    pub title: String,
+    /// Value axis description, e.g. "Sobol' index (share of variance)".
+    pub x_label: String,
+    /// One row per category, drawn top to bottom in this order.
+    pub categories: Vec<String>,
+    /// The grouped bars, drawn top to bottom within a row in this order;
+    /// colours follow [`PALETTE`].
+    pub series: Vec<BarSeries>,
+    /// A note at the end of the legend, e.g. what the whiskers are; empty
+    /// for none.
+    pub note: String,
+    /// Vertical reference lines (e.g. at 0 and 1), dashed, labelled above
+    /// the plot; included in a fitted range.
+    pub ref_lines: Vec<VLine>,
+    /// Fixed value axis range `(lo, hi)`, e.g. `(0.0, 1.0)` for indices;
+    /// `None` fits the range to the values, interval ends, reference lines
+    /// and 0.
+    pub x_range: Option<(f64, f64)>,
+    /// Canvas size.
+    pub size: ChartSize,
+}
+
 /// A chart spec that can draw itself on any plotters backend.
 trait Render {
     /// Canvas size.
@@ -334,6 +390,13 @@ pub fn draw_xy_chart(chart: &XyChart, path: &Path, format: Format) -> Result<(),
     write_chart(chart, path, format)
 }
 
+/// Writes a bar chart to `path` in `format` (errors as for
+/// [`draw_time_chart`]; a vector whose length differs from the categories'
+/// or an unusable `x_range` is [`ChartError::InvalidSpec`]).
+pub fn draw_bar_chart(chart: &BarChart, path: &Path, format: Format) -> Result<(), ChartError> {
+    write_chart(chart, path, format)
+}
+
 /// Returns the time chart as an SVG document (for embedding in an HTML
 /// report).
 pub fn time_chart_svg_string(chart: &TimeChart) -> Result<String, ChartError> {
@@ -347,6 +410,11 @@ pub fn histogram_svg_string(chart: &HistogramChart) -> Result<String, ChartError
 
 /// Returns the x–y chart as an SVG document.
 pub fn xy_chart_svg_string(chart: &XyChart) -> Result<String, ChartError> {
+    svg_string(chart)
+}
+
+/// Returns the bar chart as an SVG document.
+pub fn bar_chart_svg_string(chart: &BarChart) -> Result<String, ChartError> {
     svg_string(chart)
 }
 
