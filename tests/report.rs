@@ -67,6 +67,7 @@ fn every_chart_and_the_report_are_written_and_readable() {
             ChartSpec::Time(t) => (t.size.width, t.size.height),
             ChartSpec::Histogram(t) => (t.size.width, t.size.height),
             ChartSpec::Xy(t) => (t.size.width, t.size.height),
+            ChartSpec::Bars(t) => (t.size.width, t.size.height),
         };
         assert_eq!((w, h), want, "{}", png.display());
         let svg = std::fs::read_to_string(out.join(format!("{}.svg", c.stem))).unwrap();

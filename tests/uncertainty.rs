@@ -142,7 +142,14 @@ fn a_saltelli_design_recovers_the_indices_of_a_product() {
         .numbers("hash_supply_j_per_th")
         .iter()
         .all(|x| (10.0..30.0).contains(x)));
+    // One bar chart per key scalar, in the report too.
+    for (_, stem) in minesim::report::SENSITIVITY_CHART_STEMS {
+        for ext in ["png", "svg"] {
+            assert!(out.join(format!("{stem}.{ext}")).exists(), "{stem}.{ext}");
+        }
+    }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"sensitivity_energy_ratio\""));
     for want in [
         "Uncertain parameters",
         "Combined uncertainty",
@@ -192,6 +199,7 @@ fn a_latin_hypercube_gives_combined_uncertainty_and_no_indices() {
     let out = t.path().join("out");
     ok(&["run", s(&sc), "--runs", "2", "--quiet", "--out", s(&out)]);
     assert!(!out.join("sensitivity.csv").exists());
+    assert!(!out.join("sensitivity_ratio.png").exists());
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["points"], 40);

@@ -146,6 +146,9 @@ pub fn is_output_file(name: &str) -> bool {
     let chart = |stem: &str| {
         BATCH_CHART_STEMS.contains(&stem)
             || crate::report::SWEEP_CHART_KEYS.iter().any(|k| k.2 == stem)
+            || crate::report::SENSITIVITY_CHART_STEMS
+                .iter()
+                .any(|k| k.1 == stem)
     };
     // `steps-run<i>.csv` and `retargets-run<i>.csv` are the kept runs'
     // files of earlier builds (now stacked in `steps.csv`): an older

@@ -7,8 +7,8 @@ pub mod tables;
 
 use crate::calendar::Date;
 use crate::chart::{
-    self, Band, ChartError, Format, HistogramChart, Panel, RefLine, Series, TimeChart, VLine,
-    XyChart, XyLine,
+    self, Band, BarChart, BarSeries, ChartError, Format, HistogramChart, Panel, RefLine, Series,
+    TimeChart, VLine, XyChart, XyLine,
 };
 use crate::scenario::sweep::path_column;
 use serde_json::Value;
@@ -56,6 +56,7 @@ pub enum ChartSpec {
     Time(TimeChart),
     Histogram(HistogramChart),
     Xy(XyChart),
+    Bars(BarChart),
 }
 
 /// One chart of the report.
@@ -73,6 +74,7 @@ impl ReportChart {
                 ChartSpec::Time(c) => chart::draw_time_chart(c, &path, format)?,
                 ChartSpec::Histogram(c) => chart::draw_histogram(c, &path, format)?,
                 ChartSpec::Xy(c) => chart::draw_xy_chart(c, &path, format)?,
+                ChartSpec::Bars(c) => chart::draw_bar_chart(c, &path, format)?,
             }
         }
         Ok(())
@@ -83,6 +85,7 @@ impl ReportChart {
             ChartSpec::Time(c) => chart::time_chart_svg_string(c),
             ChartSpec::Histogram(c) => chart::histogram_svg_string(c),
             ChartSpec::Xy(c) => chart::xy_chart_svg_string(c),
+            ChartSpec::Bars(c) => chart::bar_chart_svg_string(c),
         }
     }
 }
@@ -768,6 +771,108 @@ pub const SWEEP_CHART_KEYS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// The sensitivity charts of a design: `(key scalar, chart stem)`, one
+/// per key scalar of [`SWEEP_CHART_KEYS`].
+pub const SENSITIVITY_CHART_STEMS: [(&str, &str); 4] = [
+    ("equilibrium_ratio_total", "sensitivity_ratio"),
+    ("equilibrium_ratio_energy", "sensitivity_energy_ratio"),
+    ("equilibrium_hashrate_eh_s", "sensitivity_hashrate"),
+    ("equilibrium_energy_twh_per_year", "sensitivity_energy"),
+];
+
+/// Bar charts of a design's `sensitivity` (from `summary.json`): per key
+/// scalar, the first- and total-order Sobol' indices of each parameter
+/// with their bootstrap intervals, or Morris's mu* and sigma. None for a
+/// sweep or a Latin hypercube.
+pub fn sensitivity_charts(summary: &Value) -> Vec<ReportChart> {
+    let Some(sens) = summary["sensitivity"].as_object() else {
+        return Vec::new();
+    };
+    let name = summary["scenario"].as_str().unwrap_or("design");
+    let sobol = summary["uncertainty"]["design"].as_str() == Some("saltelli");
+    let statistic = summary["uncertainty"]["point_statistic"]
+        .as_str()
+        .unwrap_or("mean");
+    let mut out = Vec::new();
+    for (key, stem) in SENSITIVITY_CHART_STEMS {
+        let Some(rows) = sens.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let label = SWEEP_CHART_KEYS
+            .iter()
+            .find(|k| k.0 == key)
+            .map_or(key, |k| k.1);
+        let categories: Vec<String> = rows
+            .iter()
+            .map(|r| r["parameter"].as_str().unwrap_or("").to_string())
+            .collect();
+        let num = |r: &Value, k: &str| r[k].as_f64().filter(|x| x.is_finite());
+        let end = |r: &Value, k: &str, i: usize| r[k][i].as_f64().filter(|x| x.is_finite());
+        let (series, x_label, x_range, note, ref_lines) = if sobol {
+            let s = |k: &str, ci: &str, label: &str| BarSeries {
+                label: label.into(),
+                values: rows.iter().map(|r| num(r, k)).collect(),
+                lower: Some(rows.iter().map(|r| end(r, ci, 0)).collect()),
+                upper: Some(rows.iter().map(|r| end(r, ci, 1)).collect()),
+            };
+            (
+                vec![
+                    s("first_order", "first_order_ci95", "first order"),
+                    s("total_order", "total_order_ci95", "total order"),
+                ],
+                "Sobol' index (share of the variance)".to_string(),
+                Some((-0.2, 1.2)),
+                "whiskers: 95 % bootstrap interval".to_string(),
+                vec![
+                    VLine {
+                        x: 0.0,
+                        label: String::new(),
+                    },
+                    VLine {
+                        x: 1.0,
+                        label: "all of the variance".into(),
+                    },
+                ],
+            )
+        } else {
+            let s = |k: &str, label: &str| BarSeries {
+                label: label.into(),
+                values: rows.iter().map(|r| num(r, k)).collect(),
+                lower: None,
+                upper: None,
+            };
+            let (quantity, unit) = sweep_quantity(key, label);
+            (
+                vec![s("mu_star", "mu*"), s("sigma", "sigma")],
+                axis_label(&format!("elementary effect on {quantity}"), unit),
+                None,
+                "per move over the whole quantile range".to_string(),
+                Vec::new(),
+            )
+        };
+        let caption = if sobol {
+            format!("Sobol' indices of {label} (each design point's {statistic} over its runs): first order, the share of its variance a parameter explains alone; total order, the share it takes part in with interactions; whiskers are 95 % bootstrap intervals of the base samples. Estimates outside [-0.2, 1.2] are cut at the edge.")
+        } else {
+            format!("Morris screening of {label} (each design point's {statistic} over its runs): mu*, the mean absolute elementary effect, ranks the parameters; sigma, the spread of the effects, marks non-linearity or interactions.")
+        };
+        out.push(ReportChart {
+            stem,
+            caption,
+            spec: ChartSpec::Bars(BarChart {
+                title: format!("{name}: what drives {label}"),
+                x_label,
+                categories,
+                series,
+                note,
+                ref_lines,
+                x_range,
+                ..Default::default()
+            }),
+        });
+    }
+    out
+}
+
 /// The quantity and unit of a sweep chart's y axis for a key scalar of
 /// [`SWEEP_CHART_KEYS`] (`label` is its table heading).
 fn sweep_quantity<'l>(key: &str, label: &'l str) -> (&'l str, &'static str) {
@@ -984,7 +1089,8 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
 pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     let summary = read_summary(dir)?;
     let points = Table::read(&dir.join("points.csv"))?;
-    let charts = sweep_charts(&summary, &points);
+    let mut charts = sweep_charts(&summary, &points);
+    charts.extend(sensitivity_charts(&summary));
     let inputs = ReportInputs {
         summary,
         bands: BandTable::default(),

@@ -353,7 +353,7 @@ impl UncertaintyConfig {
         if self.design == DesignKind::Morris {
             let lp = join(path, "levels");
             v.int_in(&lp, self.levels, 2, 1000);
-            if self.levels % 2 != 0 {
+            if !self.levels.is_multiple_of(2) {
                 v.error(
                     lp,
                     format!(
