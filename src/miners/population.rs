@@ -1777,7 +1777,7 @@ impl Population {
     /// machine's own value floor is valued and [`clear`] sorts the bids.
     fn push_waiting_bids(&self, bids: &mut Vec<Bid>, g: usize, floor: f64) {
         for k in 0..self.groups.len() {
-            let Some(curve) = self.curves[k] else {
+            let Some(curve) = self.curves[k].as_ref() else {
                 continue;
             };
             let mut values = curve.sorted_values();
@@ -2014,7 +2014,7 @@ impl Population {
                 let value = e.map_or(f64::NEG_INFINITY, |e| {
                     let k = e.group as usize;
                     let kk = self.groups[k].cost_factor(e.usd_per_kwh);
-                    self.curves[k].map_or(f64::NEG_INFINITY, |c| {
+                    self.curves[k].as_ref().map_or(f64::NEG_INFINITY, |c| {
                         let v = c.value_per_th(kk);
                         match self.wait_values[k] {
                             Some((next, p)) if waiting => {
@@ -2214,7 +2214,9 @@ impl Population {
             };
             let k = e.group as usize;
             let kk = self.groups[k].cost_factor(e.usd_per_kwh);
-            let npv = self.curves[k].map_or(f64::NEG_INFINITY, |c| c.npv_per_th(kk));
+            let npv = self.curves[k]
+                .as_ref()
+                .map_or(f64::NEG_INFINITY, |c| c.npv_per_th(kk));
             let site_units = if e.site_w.is_finite() {
                 e.site_w / (self.gen_j[g] * self.groups[k].pue) / unit_th * (1.0 + 1e-12)
             } else {
@@ -2246,7 +2248,8 @@ impl Population {
             h += 1;
         }
         self.head[k] = h;
-        self.head_npv[k] = match (h < self.prefix[k], self.curves[k]) {
+        // By reference: an NpvCurve is about a kilobyte.
+        self.head_npv[k] = match (h < self.prefix[k], self.curves[k].as_ref()) {
             (true, Some(c)) => c.npv_per_th(self.agent_k[sorted[h] as usize]),
             _ => f64::NEG_INFINITY,
         };
