@@ -3,7 +3,7 @@
 
 use super::cells::{fields, value_cell as cell, write_rows};
 use super::sensitivity::{
-    combined_metrics, sensitivity_json, sensitivity_table, write_sensitivity_csv,
+    combined_metrics, sensitivity_json, sensitivity_table, write_sensitivity_csv, SensitivityTable,
 };
 use super::{scalar_stats, with_overrides, write_json};
 use crate::atomic::write_atomic;
@@ -127,12 +127,14 @@ pub fn write_sweep_runs_csv(path: &Path, sweep: &ExpandedSweep, rows: &[JobRow])
 
 /// Builds a sweep's `summary.json`: the sweep's definition and, per
 /// point, its parameter values and the statistics of every run scalar.
-/// Nothing in it depends on threads, shards or time.
+/// Nothing in it depends on threads, shards or time. A design's
+/// `sensitivity` is the table written as `sensitivity.csv`.
 pub fn sweep_summary_json(
     base: &Scenario,
     sweep: &ExpandedSweep,
     rows: &[JobRow],
     files: &[String],
+    sensitivity: Option<&SensitivityTable>,
 ) -> io::Result<Json> {
     let metrics = point_metrics(sweep, rows)?;
     let points: Vec<Json> = sweep
@@ -192,8 +194,8 @@ pub fn sweep_summary_json(
                 if let Some(c) = combined_metrics(sweep, rows)? {
                     out.insert("combined".into(), c);
                 }
-                if let Some(t) = sensitivity_table(sweep, rows, base.seed) {
-                    out.insert("sensitivity".into(), sensitivity_json(&t));
+                if let Some(t) = sensitivity {
+                    out.insert("sensitivity".into(), sensitivity_json(t));
                 }
                 out.insert(k, v);
             } else {
@@ -219,12 +221,16 @@ pub fn write_sweep_outputs(
     write_points_csv(&dir.join("points.csv"), sweep, rows)?;
     write_sweep_runs_csv(&dir.join("runs.csv"), sweep, rows)?;
     let mut files: Vec<String> = vec!["points.csv".into(), "runs.csv".into()];
-    if let Some(t) = sensitivity_table(sweep, rows, base.seed) {
-        write_sensitivity_csv(&dir.join("sensitivity.csv"), &t)?;
+    let sensitivity = sensitivity_table(sweep, rows, base.seed);
+    if let Some(t) = &sensitivity {
+        write_sensitivity_csv(&dir.join("sensitivity.csv"), t)?;
         files.push("sensitivity.csv".into());
     }
     files.push("summary.json".into());
-    let summary = with_overrides(sweep_summary_json(base, sweep, rows, &files)?, overrides);
+    let summary = with_overrides(
+        sweep_summary_json(base, sweep, rows, &files, sensitivity.as_ref())?,
+        overrides,
+    );
     write_json(&dir.join("summary.json"), &summary)?;
     Ok(files)
 }

@@ -202,6 +202,54 @@ impl SweepParameter {
     }
 }
 
+/// Checks one parameter path of a sweep or an uncertainty design, at
+/// `at`: it parses, does not start with one of `fixed` (`what` says why:
+/// "cannot be {what}") and is not in `seen` (`twice` names the repeat:
+/// "is {twice}"), to which it is then added.
+pub(crate) fn check_parameter_path<'a>(
+    v: &mut Validator,
+    at: &str,
+    path: &'a str,
+    fixed: &[&str],
+    what: &str,
+    twice: &str,
+    seen: &mut Vec<&'a str>,
+) {
+    match parse_path(path) {
+        Err(e) => v.error(at, e),
+        Ok(segs) => {
+            if let Some(PathSegment::Key(first)) = segs.first() {
+                if fixed.contains(&first.as_str()) {
+                    v.error(
+                        at,
+                        format!("{path:?} cannot be {what} (seed, runs and name belong to the whole batch)"),
+                    );
+                }
+            }
+        }
+    }
+    if seen.contains(&path) {
+        v.error(at, format!("{path:?} is {twice}"));
+    }
+    seen.push(path);
+}
+
+/// Checks an explicit parameter value at `at`: a finite number, a string
+/// or a boolean.
+pub(crate) fn check_parameter_value(v: &mut Validator, at: &str, x: &Value) {
+    let ok = match x {
+        Value::Float(f) => f.is_finite(),
+        Value::Integer(_) | Value::String(_) | Value::Boolean(_) => true,
+        _ => false,
+    };
+    if !ok {
+        v.error(
+            at,
+            format!("must be a finite number, a string or a boolean, got {x}"),
+        );
+    }
+}
+
 impl SweepConfig {
     /// Checks the sweep's structure (paths, value lists, point count); the
     /// values themselves are checked per point by [`expand`].
@@ -214,23 +262,15 @@ impl SweepConfig {
         let mut seen: Vec<&str> = Vec::new();
         for (i, p) in self.parameters.iter().enumerate() {
             let pp = index(&params, i);
-            match parse_path(&p.path) {
-                Err(e) => v.error(join(&pp, "path"), e),
-                Ok(segs) => {
-                    if let Some(PathSegment::Key(first)) = segs.first() {
-                        if FIXED_FIELDS.contains(&first.as_str()) {
-                            v.error(
-                                join(&pp, "path"),
-                                format!("{:?} cannot be swept (seed, runs and name belong to the whole batch)", p.path),
-                            );
-                        }
-                    }
-                }
-            }
-            if seen.contains(&p.path.as_str()) {
-                v.error(join(&pp, "path"), format!("{:?} is swept twice", p.path));
-            }
-            seen.push(&p.path);
+            check_parameter_path(
+                v,
+                &join(&pp, "path"),
+                &p.path,
+                &FIXED_FIELDS,
+                "swept",
+                "swept twice",
+                &mut seen,
+            );
             let given = [p.values.is_some(), p.linear.is_some(), p.log.is_some()]
                 .iter()
                 .filter(|&&b| b)
@@ -249,17 +289,7 @@ impl SweepConfig {
                     );
                 }
                 for (j, x) in values.iter().enumerate() {
-                    let ok = match x {
-                        Value::Float(f) => f.is_finite(),
-                        Value::Integer(_) | Value::String(_) | Value::Boolean(_) => true,
-                        _ => false,
-                    };
-                    if !ok {
-                        v.error(
-                            index(&join(&pp, "values"), j),
-                            format!("must be a finite number, a string or a boolean, got {x}"),
-                        );
-                    }
+                    check_parameter_value(v, &index(&join(&pp, "values"), j), x);
                 }
             }
             if let Some(r) = &p.linear {

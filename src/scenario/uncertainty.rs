@@ -15,7 +15,7 @@
 //! source = "realised volatility 2019-2025, Coin Metrics"
 //! ```
 
-use crate::scenario::sweep::{parse_path, PathSegment, MAX_POINTS};
+use crate::scenario::sweep::{check_parameter_path, check_parameter_value, MAX_POINTS};
 use crate::validate::{index, join, num, Validator};
 use serde::{Deserialize, Serialize};
 use toml::Value;
@@ -217,17 +217,7 @@ impl DistributionConfig {
                     v.error(join(path, "values"), "must not be empty");
                 }
                 for (j, x) in values.iter().enumerate() {
-                    let ok = match x {
-                        Value::Float(f) => f.is_finite(),
-                        Value::Integer(_) | Value::String(_) | Value::Boolean(_) => true,
-                        _ => false,
-                    };
-                    if !ok {
-                        v.error(
-                            index(&join(path, "values"), j),
-                            format!("must be a finite number, a string or a boolean, got {x}"),
-                        );
-                    }
+                    check_parameter_value(v, &index(&join(path, "values"), j), x);
                 }
                 if let Some(w) = weights {
                     if w.len() != values.len() {
@@ -386,23 +376,15 @@ impl UncertaintyConfig {
         let mut seen: Vec<&str> = Vec::new();
         for (i, p) in self.parameters.iter().enumerate() {
             let pp = index(&params, i);
-            match parse_path(&p.path) {
-                Err(e) => v.error(join(&pp, "path"), e),
-                Ok(segs) => {
-                    if let Some(PathSegment::Key(first)) = segs.first() {
-                        if FIXED_FIELDS.contains(&first.as_str()) {
-                            v.error(
-                                join(&pp, "path"),
-                                format!("{:?} cannot be uncertain (seed, runs and name belong to the whole batch)", p.path),
-                            );
-                        }
-                    }
-                }
-            }
-            if seen.contains(&p.path.as_str()) {
-                v.error(join(&pp, "path"), format!("{:?} is listed twice", p.path));
-            }
-            seen.push(&p.path);
+            check_parameter_path(
+                v,
+                &join(&pp, "path"),
+                &p.path,
+                &FIXED_FIELDS,
+                "uncertain",
+                "listed twice",
+                &mut seen,
+            );
             p.distribution.validate(v, &join(&pp, "distribution"));
             if p.integer && matches!(p.distribution, DistributionConfig::Discrete { .. }) {
                 v.error(
