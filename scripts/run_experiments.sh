@@ -58,6 +58,9 @@ EXPERIMENTS=(
   "q4-fee-only-clearing||python3 scripts/summarize.py OUTDIR --points"
   "baseline-used-market||python3 scripts/summarize.py OUTDIR"
   "regions-2026||python3 scripts/summarize.py OUTDIR"
+  "q4-fee-path||python3 scripts/fee_path.py OUTDIR"
+  "q4-fee-path-sweep||python3 scripts/fee_path.py OUTDIR"
+  "q4-fifty-percent||python3 scripts/fee_path.py OUTDIR"
 )
 
 for entry in "${EXPERIMENTS[@]}"; do

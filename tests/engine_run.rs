@@ -119,6 +119,46 @@ fn past_the_last_halving_supply_stops_at_the_cap() {
     assert_eq!(r.records[200].subsidy_btc, 0.0);
 }
 
+/// A fee path (`[fees.growth]`) and a growing world through two decades and
+/// five halvings' worth of blocks: the fee per block paid follows the
+/// compound path to its cap, and the world share divides by the grown world.
+#[test]
+fn a_fee_path_and_a_growing_world_are_followed_step_by_step() {
+    let text = SCENARIO
+        .replace("years = 10", "years = 20\nstep_days = 7")
+        .replace(
+            "noise_sd_log = 0.3",
+            "growth = { usd_per_tx_per_year = 0.1, usd_per_tx_max = 10 }",
+        )
+        .replace("model = \"gbm\"", "model = \"constant\"\nprice_usd = 88684")
+        .replace("drift_per_year = 0.05\nvolatility_per_year = 0.8\n", "")
+        .replace("start_price_usd = 88684\n", "")
+        + "[world]\nelectricity_twh_per_year = 30000\nelectricity_growth_per_year = 0.03\n";
+    let p = prepared(&text);
+    let r = run(&p, &mut run_rng(3, 0)).unwrap();
+    check_invariants(&r, &p.model.chain, 930_342);
+    let mut checked = 0;
+    for rec in r.records.iter().filter(|x| x.blocks > 0) {
+        let mid = rec.time_years + 3.5 / 365.25;
+        let usd_per_tx = (2.0 * 1.1f64.powf(mid)).min(10.0);
+        // Fees are paid in whole satoshis per block: compare per block.
+        let paid_usd_per_block = rec.fees_usd / rec.blocks as f64;
+        let expected = usd_per_tx * 3500.0;
+        assert!(
+            (paid_usd_per_block / expected - 1.0).abs() < 1e-6,
+            "step {}: {paid_usd_per_block} vs {expected}",
+            rec.step
+        );
+        let world = 30_000.0 * 1.03f64.powf(rec.time_years);
+        assert!((rec.world_electricity_share * world / rec.energy_twh_per_year - 1.0).abs() < 1e-9);
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked} steps with blocks");
+    // The cap of 10 USD is reached after ln 5 / ln 1.1 = 16.9 years.
+    let last = r.records.last().unwrap();
+    assert!((last.fees_usd / last.blocks as f64 / 35_000.0 - 1.0).abs() < 1e-6);
+}
+
 /// A year of a small agent economy buying through the clearing market,
 /// with the output read from `capacity.csv` (or `extra` instead).
 fn clearing_path_scenario(extra: &str) -> String {

@@ -611,7 +611,7 @@ proptest! {
         };
         let mut p = price_process(&cfg);
         let mut f = FeeProcess::new(
-            &FeeConfig::UsdPerTx { usd_per_tx: 50.0, tx_per_block: 4_000.0, noise_sd_log: 5.0, fee_only_from: None },
+            &FeeConfig::UsdPerTx { usd_per_tx: 50.0, tx_per_block: 4_000.0, noise_sd_log: 5.0, growth: Default::default(), fee_only_from: None },
             d("2026-01-01"),
             &NoDataFiles,
         ).unwrap();

@@ -154,6 +154,27 @@ pub struct WorldConfig {
     /// IEA / Ember, see shared/reference/economics.md).
     #[serde(default = "default_world_twh")]
     pub electricity_twh_per_year: f64,
+    /// Compound growth of world generation per year from the run's start,
+    /// in [-0.1, 0.2] (default 0: the share is of today's generation).
+    /// World generation grew 2.55 % a year over 2012-2022 (Ember / Energy
+    /// Institute, shared/data/world_electricity_generation_twh.csv).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub electricity_growth_per_year: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+impl WorldConfig {
+    /// World electricity generation `years` after the start, TWh per year.
+    pub fn electricity_twh_per_year_at(&self, years: f64) -> f64 {
+        if self.electricity_growth_per_year == 0.0 || !years.is_finite() {
+            return self.electricity_twh_per_year;
+        }
+        let ln = (years.max(0.0) * self.electricity_growth_per_year.ln_1p()).clamp(-690.0, 690.0);
+        self.electricity_twh_per_year * ln.exp()
+    }
 }
 
 fn default_world_twh() -> f64 {
@@ -164,6 +185,7 @@ impl Default for WorldConfig {
     fn default() -> Self {
         WorldConfig {
             electricity_twh_per_year: default_world_twh(),
+            electricity_growth_per_year: 0.0,
         }
     }
 }
@@ -199,5 +221,33 @@ impl MetricsConfig {
     /// The equilibrium window in years for a horizon of `years`.
     pub fn window_years(&self, years: f64) -> f64 {
         self.equilibrium_window_years.unwrap_or(years.min(2.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WorldConfig;
+
+    #[test]
+    fn world_electricity_grows_from_the_start_and_stays_finite() {
+        let flat = WorldConfig::default();
+        assert_eq!(flat.electricity_twh_per_year_at(100.0), 30_500.0);
+        let w = WorldConfig {
+            electricity_twh_per_year: 30_500.0,
+            electricity_growth_per_year: 0.0255,
+        };
+        assert_eq!(w.electricity_twh_per_year_at(0.0), 30_500.0);
+        let after_115 = w.electricity_twh_per_year_at(115.0);
+        assert!((after_115 / (30_500.0 * 1.0255f64.powi(115)) - 1.0).abs() < 1e-12);
+        // Before the start (never asked by the engine) and non-finite times
+        // give the start value; a shrinking world stays positive.
+        assert_eq!(w.electricity_twh_per_year_at(-3.0), 30_500.0);
+        assert_eq!(w.electricity_twh_per_year_at(f64::NAN), 30_500.0);
+        let shrinking = WorldConfig {
+            electricity_twh_per_year: 30_500.0,
+            electricity_growth_per_year: -0.1,
+        };
+        let x = shrinking.electricity_twh_per_year_at(1e6);
+        assert!(x > 0.0 && x.is_finite());
     }
 }

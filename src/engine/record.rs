@@ -223,7 +223,12 @@ impl StepRecord {
             ratio_total: ratio(total, reward_usd),
             power_gw,
             energy_twh_per_year,
-            world_electricity_share: energy_twh_per_year / model.world.electricity_twh_per_year,
+            world_electricity_share: finite(
+                energy_twh_per_year
+                    / model
+                        .world
+                        .electricity_twh_per_year_at(t_s / (365.25 * 86_400.0)),
+            ),
             supply_btc,
             market_cap_usd: market_cap,
             attack_energy_usd_per_hour: attack_energy,

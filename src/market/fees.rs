@@ -51,6 +51,10 @@ pub enum FeeConfig {
         /// σ of the mean-one lognormal noise per step, in [0, 5]. Default 0.
         #[serde(default)]
         noise_sd_log: f64,
+        /// A path through time for both quantities (for example Layer-2
+        /// settlement demand raising the fee per transaction). Default: flat.
+        #[serde(default, skip_serializing_if = "FeeGrowth::is_flat")]
+        growth: FeeGrowth,
         /// Day from which the subsidy is zero. Default none.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fee_only_from: Option<Date>,
@@ -109,6 +113,98 @@ pub enum FeeConfig {
     },
 }
 
+/// Compound growth of the `usd_per_tx` model's two quantities from the
+/// run's start (scenario sub-table `[fees.growth]`): after `y` years the fee
+/// per transaction is `min(usd_per_tx × (1 + usd_per_tx_per_year)^y,
+/// usd_per_tx_max)` and likewise the transactions per block, `y` taken at
+/// the middle of each step. Rates in [-0.9, 1]; a cap, where given, > 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeGrowth {
+    /// Growth of the USD fee per transaction, per year. Default 0.
+    #[serde(default)]
+    pub usd_per_tx_per_year: f64,
+    /// Upper bound on the USD fee per transaction. Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_per_tx_max: Option<f64>,
+    /// Growth of the transactions per block, per year. Default 0.
+    #[serde(default)]
+    pub tx_per_block_per_year: f64,
+    /// Upper bound on the transactions per block (block space). Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_per_block_max: Option<f64>,
+}
+
+/// Largest growth factor a [`FeeGrowth`] applies (about 1e300): keeps a
+/// fast rate over a long run finite.
+const MAX_LN_GROWTH: f64 = 690.0;
+
+impl FeeGrowth {
+    /// True when nothing grows and nothing is capped (the default).
+    pub fn is_flat(&self) -> bool {
+        *self == FeeGrowth::default()
+    }
+
+    fn validate(&self, v: &mut Validator, path: &str) {
+        let path = join(path, "growth");
+        v.in_closed(
+            &join(&path, "usd_per_tx_per_year"),
+            self.usd_per_tx_per_year,
+            -0.9,
+            1.0,
+        );
+        v.in_closed(
+            &join(&path, "tx_per_block_per_year"),
+            self.tx_per_block_per_year,
+            -0.9,
+            1.0,
+        );
+        if let Some(max) = self.usd_per_tx_max {
+            v.positive(&join(&path, "usd_per_tx_max"), max);
+        }
+        if let Some(max) = self.tx_per_block_max {
+            v.positive(&join(&path, "tx_per_block_max"), max);
+        }
+    }
+
+    /// `start × (1 + rate)^years`, at most `max`; finite for finite input.
+    fn grown(start: f64, rate: f64, max: Option<f64>, years: f64) -> f64 {
+        let ln_factor = (years * (1.0 + rate).ln()).clamp(-MAX_LN_GROWTH, MAX_LN_GROWTH);
+        let x = start * ln_factor.exp();
+        match max {
+            Some(m) => x.min(m),
+            None => x,
+        }
+    }
+
+    /// Fee per transaction (USD) and transactions per block `years` after
+    /// the start, from their starting values.
+    pub fn at(&self, usd_per_tx: f64, tx_per_block: f64, years: f64) -> (f64, f64) {
+        if self.is_flat() {
+            return (usd_per_tx, tx_per_block);
+        }
+        let years = if years.is_finite() {
+            years.max(0.0)
+        } else {
+            0.0
+        };
+        (
+            Self::grown(
+                usd_per_tx,
+                self.usd_per_tx_per_year,
+                self.usd_per_tx_max,
+                years,
+            ),
+            Self::grown(
+                tx_per_block,
+                self.tx_per_block_per_year,
+                self.tx_per_block_max,
+                years,
+            ),
+        )
+    }
+}
+
 fn validate_noise(v: &mut Validator, path: &str, noise_sd_log: f64) {
     v.in_closed(&join(path, "noise_sd_log"), noise_sd_log, 0.0, 5.0);
 }
@@ -121,11 +217,13 @@ impl FeeConfig {
                 usd_per_tx,
                 tx_per_block,
                 noise_sd_log,
+                growth,
                 ..
             } => {
                 v.non_negative(&join(path, "usd_per_tx"), *usd_per_tx);
                 v.non_negative(&join(path, "tx_per_block"), *tx_per_block);
                 validate_noise(v, path, *noise_sd_log);
+                growth.validate(v, path);
             }
             FeeConfig::BtcPerBlock {
                 btc_per_block,
@@ -186,6 +284,7 @@ enum FeeModel {
         usd_per_tx: f64,
         tx_per_block: f64,
         noise_sd_log: f64,
+        growth: FeeGrowth,
     },
     BtcPerBlock {
         btc_per_block: f64,
@@ -241,6 +340,7 @@ impl FeeProcess {
                 usd_per_tx,
                 tx_per_block: tx,
                 noise_sd_log,
+                growth,
                 ..
             } => {
                 tx_per_block = Some(*tx);
@@ -248,6 +348,7 @@ impl FeeProcess {
                     usd_per_tx: *usd_per_tx,
                     tx_per_block: *tx,
                     noise_sd_log: *noise_sd_log,
+                    growth: *growth,
                 }
             }
             FeeConfig::BtcPerBlock {
@@ -363,10 +464,21 @@ impl FeeProcess {
                 usd_per_tx,
                 tx_per_block,
                 noise_sd_log,
+                growth,
             } => {
+                let mid_years =
+                    (sane_seconds(t_s) + 0.5 * sane_seconds(dt_s)) / (365.25 * SECONDS_PER_DAY);
+                let (usd_per_tx, tx_per_block) = growth.at(*usd_per_tx, *tx_per_block, mid_years);
+                self.tx_per_block = Some(tx_per_block);
                 let noise = mean_one_noise(*noise_sd_log, rng);
                 if price_usd.is_finite() && price_usd > 0.0 {
-                    usd_per_tx * tx_per_block / price_usd * noise
+                    let fee = usd_per_tx * tx_per_block / price_usd * noise;
+                    // Huge but valid inputs saturate instead of reading as 0.
+                    if fee.is_nan() {
+                        0.0
+                    } else {
+                        fee.min(MAX_FEE_BTC_PER_BLOCK)
+                    }
                 } else {
                     0.0
                 }
@@ -423,6 +535,7 @@ mod tests {
             usd_per_tx: 30.0,
             tx_per_block: 3_000.0,
             noise_sd_log: 0.0,
+            growth: FeeGrowth::default(),
             fee_only_from: None,
         });
         let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -436,6 +549,79 @@ mod tests {
             );
         }
         assert_eq!(f.tx_per_block(), Some(3_000.0));
+    }
+
+    #[test]
+    fn usd_per_tx_grows_along_its_path_and_stops_at_the_caps() {
+        let year = 365.25 * SECONDS_PER_DAY;
+        let mut f = process(FeeConfig::UsdPerTx {
+            usd_per_tx: 2.0,
+            tx_per_block: 3_000.0,
+            noise_sd_log: 0.0,
+            growth: FeeGrowth {
+                usd_per_tx_per_year: 0.05,
+                usd_per_tx_max: Some(100.0),
+                tx_per_block_per_year: 0.02,
+                tx_per_block_max: Some(4_000.0),
+            },
+            fee_only_from: None,
+        });
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        // A step of one day whose middle is exactly 10 years in.
+        let t = 10.0 * year - 43_200.0;
+        let fee = f.step_fee_btc_per_block(0, t, 86_400.0, 50_000.0, 0.0, &mut rng);
+        let usd = 2.0 * 1.05f64.powi(10);
+        let tx = 3_000.0 * 1.02f64.powi(10);
+        assert!((fee - usd * tx / 50_000.0).abs() < 1e-9 * fee, "{fee}");
+        assert!((f.tx_per_block().unwrap() - tx).abs() < 1e-6);
+        // After 100 years both quantities sit at their caps.
+        let fee = f.step_fee_btc_per_block(1, 100.0 * year, 86_400.0, 50_000.0, 0.0, &mut rng);
+        assert!((fee - 100.0 * 4_000.0 / 50_000.0).abs() < 1e-12);
+        assert_eq!(f.tx_per_block(), Some(4_000.0));
+        // A fast rate over a long run saturates at the BTC cap, never 0 or inf.
+        let mut g = process(FeeConfig::UsdPerTx {
+            usd_per_tx: 1e10,
+            tx_per_block: 1e10,
+            noise_sd_log: 0.0,
+            growth: FeeGrowth {
+                usd_per_tx_per_year: 1.0,
+                tx_per_block_per_year: 1.0,
+                ..FeeGrowth::default()
+            },
+            fee_only_from: None,
+        });
+        let fee = g.step_fee_btc_per_block(0, 999.0 * year, year, 1.0, 0.0, &mut rng);
+        assert_eq!(fee, MAX_FEE_BTC_PER_BLOCK);
+        // Decline is allowed and stays positive.
+        let mut d = process(FeeConfig::UsdPerTx {
+            usd_per_tx: 10.0,
+            tx_per_block: 1.0,
+            noise_sd_log: 0.0,
+            growth: FeeGrowth {
+                usd_per_tx_per_year: -0.5,
+                ..FeeGrowth::default()
+            },
+            fee_only_from: None,
+        });
+        let fee = d.step_fee_btc_per_block(0, 2.0 * year - 0.5, 1.0, 1.0, 0.0, &mut rng);
+        assert!((fee - 2.5).abs() < 1e-6, "{fee}");
+    }
+
+    #[test]
+    fn fee_growth_out_of_range_names_the_field() {
+        let cfg: FeeConfig = toml::from_str(
+            "model = 'usd_per_tx'\nusd_per_tx = 1\ntx_per_block = 1\ngrowth = { usd_per_tx_per_year = 2, tx_per_block_max = 0 }",
+        )
+        .unwrap();
+        let err = FeeProcess::new(&cfg, start(), &NoDataFiles)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("fees.growth.usd_per_tx_per_year"), "{err}");
+        assert!(err.contains("fees.growth.tx_per_block_max"), "{err}");
+        let bad: Result<FeeConfig, _> = toml::from_str(
+            "model = 'usd_per_tx'\nusd_per_tx = 1\ntx_per_block = 1\ngrowth = { per_year = 0.1 }",
+        );
+        assert!(bad.unwrap_err().to_string().contains("per_year"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub mod price;
 use crate::calendar::Date;
 use std::io::Read;
 
-pub use fees::{FeeConfig, FeeProcess};
+pub use fees::{FeeConfig, FeeGrowth, FeeProcess};
 pub use history::{load_daily_series, read_daily_series, DailySeries};
 pub use price::{PriceConfig, PricePoint, PriceProcess, Regime};
 

@@ -218,6 +218,12 @@ impl Scenario {
             1.0,
             1e7,
         );
+        v.in_closed(
+            "world.electricity_growth_per_year",
+            self.world.electricity_growth_per_year,
+            -0.1,
+            0.2,
+        );
         if let (true, Some(w)) = (horizon_ok, self.metrics.equilibrium_window_years) {
             v.in_open_closed(
                 "metrics.equilibrium_window_years",
