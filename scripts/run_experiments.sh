@@ -61,6 +61,7 @@ EXPERIMENTS=(
   "q4-fee-path||python3 scripts/fee_path.py OUTDIR"
   "q4-fee-path-sweep||python3 scripts/fee_path.py OUTDIR"
   "q4-fifty-percent||python3 scripts/fee_path.py OUTDIR"
+  "q5-attack-economics|--keep-runs 20|python3 scripts/attack_margin.py OUTDIR"
 )
 
 for entry in "${EXPERIMENTS[@]}"; do

@@ -188,6 +188,54 @@ electricity = {{ distribution = "lognormal", median_usd_per_kwh = 0.045, sigma =
     )
 }
 
+/// The `[attack]` table prices a double spend at every step from the
+/// step's own state: the attacker's hashrate and the attack's length
+/// follow the network's, renting needs enough hashrate for rent, and
+/// buying is bounded by the clearing market's output.
+#[test]
+fn attack_economics_follow_each_steps_state() {
+    let market = "hardware_market = { model = \"clearing\", capacity_mw_per_month = 300, manufacturing_cost_usd_per_watt = 0.5 }";
+    let attack = "\n[attack]\ndouble_spend_usd = 1e9\nrentable_share = 2\nrental_premium = 0.5\nprice_drop_after_attack = 0.3\n";
+    let text = clearing_path_scenario(market) + attack;
+    let dir = crate::common::tempdir().unwrap();
+    let sc = parse_scenario(&text, &dir.path().join("s.toml")).unwrap();
+    let p = sc.prepare(dir.path()).unwrap();
+    let r = run(&p, &mut run_rng(2, 0)).unwrap();
+    assert_eq!(r.attack.len(), r.records.len());
+    let m = 0.51 / 0.49;
+    let mut priced = 0;
+    for (rec, a) in r.records.iter().zip(&r.attack) {
+        assert!((a.attacker_eh_s - m * rec.hashrate_eh_s).abs() <= 1e-9 * a.attacker_eh_s.max(1.0));
+        assert_eq!(a.payoff_usd, 1e9);
+        let Some(hours) = a.duration_hours else {
+            assert_eq!(rec.hashrate_eh_s, 0.0);
+            continue;
+        };
+        let interval_s = rec.difficulty * 4_294_967_296.0 / (rec.hashrate_eh_s * 1e18);
+        assert!((hours / (24.5 * interval_s / 3600.0) - 1.0).abs() < 1e-9);
+        // Renting at the hashprice: the rewards won pay all but the premium.
+        let (rent, won, net) = (
+            a.rent_usd.unwrap(),
+            a.rewards_won_usd.unwrap(),
+            a.rent_net_usd.unwrap(),
+        );
+        assert!((rent / won - 1.5).abs() < 1e-9 && (net - (rent - won)).abs() <= 1e-6 * rent);
+        // Buying: the clearing price per TH/s and at most the world's output.
+        let hw = a.hardware_usd.unwrap();
+        assert!((hw / (a.attacker_eh_s * 1e6 * rec.asic_price_usd_per_th) - 1.0).abs() < 1e-9);
+        assert!(a.build_days.unwrap() > 0.0);
+        let margin = a.security_margin.unwrap();
+        assert!((margin - net.min(a.buy_net_usd.unwrap()) / 1e9).abs() < 1e-12);
+        priced += 1;
+    }
+    assert!(priced > 300, "{priced} steps priced");
+    // Without the table nothing is priced.
+    let plain =
+        parse_scenario(&clearing_path_scenario(market), &dir.path().join("s.toml")).unwrap();
+    let r = run(&plain.prepare(dir.path()).unwrap(), &mut run_rng(2, 0)).unwrap();
+    assert!(r.attack.is_empty());
+}
+
 #[test]
 fn clearing_market_output_follows_a_capacity_path() {
     let dir = crate::common::tempdir().unwrap();

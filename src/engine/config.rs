@@ -11,7 +11,7 @@ use crate::consensus::{ChainParams, Target};
 use crate::engine::blocks::BlockSampling;
 use crate::engine::supply::HashSupplyConfig;
 use crate::market::{FeeConfig, PriceConfig};
-use crate::miners::MinersConfig;
+use crate::miners::{AttackConfig, MinersConfig};
 use serde::{Deserialize, Serialize};
 
 /// Everything one run simulates.
@@ -33,6 +33,10 @@ pub struct ModelConfig {
     pub world: WorldConfig,
     /// How summary metrics are computed.
     pub metrics: MetricsConfig,
+    /// The double spend whose economics every step prices (none: no
+    /// attack economics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attack: Option<AttackConfig>,
 }
 
 /// Who supplies the hashrate: miner agents or a reduced-form curve.

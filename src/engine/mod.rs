@@ -26,8 +26,8 @@ use crate::market::{
     load_daily_series, DailySeries, DataFiles, FeeProcess, MarketError, PriceProcess,
 };
 use crate::miners::{
-    cbeci_power_w, AsicCatalogue, HardwarePriceConfig, MarketView, MinersError, Population,
-    RegionStep, StepOutcome,
+    attack_economics, cbeci_power_w, AsicCatalogue, AttackEconomics, AttackState,
+    HardwarePriceConfig, MarketView, MinersError, Population, RegionStep, StepOutcome,
 };
 use blocks::{ChainClock, HASHES_PER_DIFFICULTY};
 use rand::Rng;
@@ -154,6 +154,10 @@ pub fn run<R: Rng + ?Sized>(
     let mut region_names: Vec<String> = Vec::new();
     let mut regions: Vec<RegionStep> = Vec::new();
     let mut smoothed_hashprice: Option<f64> = None;
+    let mut attack: Vec<AttackEconomics> = match sc.attack {
+        Some(_) => Vec::with_capacity(steps as usize),
+        None => Vec::new(),
+    };
 
     for step in 0..steps {
         let t_s = step as f64 * dt_s;
@@ -255,6 +259,22 @@ pub fn run<R: Rng + ?Sized>(
             issued_sat,
             cbeci,
         ));
+        if let Some(cfg) = &sc.attack {
+            attack.push(attack_economics(
+                cfg,
+                &AttackState {
+                    network_hashrate_hs: hashrate,
+                    difficulty: clock.difficulty(),
+                    hashprice_usd_per_th_day: hashprice,
+                    marginal_energy_cost_usd_per_th_day: outcome
+                        .marginal_energy_cost_usd_per_th_day,
+                    hardware_cost_usd_per_th: outcome.hardware_cost_usd_per_th,
+                    best_j_per_th: outcome.best_j_per_th,
+                    manufacturing_capacity_mw_per_month: outcome
+                        .manufacturing_capacity_mw_per_month,
+                },
+            ));
+        }
     }
     let summary = RunSummary::from_records(sc, &records, clock.retargets());
     Ok(RunResult {
@@ -266,6 +286,7 @@ pub fn run<R: Rng + ?Sized>(
         installed_by_generation,
         region_names,
         regions,
+        attack,
         summary,
     })
 }

@@ -371,5 +371,7 @@ pub struct RunResult {
     pub region_names: Vec<String>,
     /// Their records: `steps × regions`, row-major.
     pub regions: Vec<crate::miners::RegionStep>,
+    /// The `[attack]` economics per step (empty without an `[attack]` table).
+    pub attack: Vec<crate::miners::AttackEconomics>,
     pub summary: RunSummary,
 }

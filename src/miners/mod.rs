@@ -16,6 +16,7 @@
 
 pub mod asic;
 pub mod asic_market;
+pub mod attack_economics;
 pub mod cbeci;
 pub mod decisions;
 pub mod population;
@@ -25,6 +26,7 @@ pub use asic::{
     AsicCatalogue, AsicGeneration, AsicGenerationSpec, CatalogueError, CatalogueSource,
     FutureGenerationsConfig, HardwarePriceConfig, HardwarePriceModel,
 };
+pub use attack_economics::{attack_economics, AttackConfig, AttackEconomics, AttackState};
 pub use cbeci::{cbeci_power_w, CbeciEstimate};
 pub use population::{Population, PowerRegionState, RegionStep};
 pub use security::{attack_cost, AttackCost, AttackInputs};
@@ -125,6 +127,8 @@ pub struct StepOutcome {
     pub manufacturer_margin_usd: Option<f64>,
     /// Mean efficiency of the operating fleet (ASIC level, without PUE), J/TH.
     pub fleet_j_per_th: f64,
+    /// Efficiency of the best generation on sale, J/TH (0 when none).
+    pub best_j_per_th: f64,
     /// Used machines sold this step (at the reviews' clearing prices),
     /// TH/s, and what they sold for, USD (both 0 without a used market).
     pub used_sold_th: f64,

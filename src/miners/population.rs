@@ -1292,6 +1292,7 @@ impl Population {
         };
         out.marginal_energy_cost_usd_per_th_day = if marginal.is_finite() { marginal } else { 0.0 };
         let best = self.catalogue.best_available(view.date);
+        out.best_j_per_th = best.map_or(0.0, |g| self.gen_j[g]);
         match self.market {
             Market::Posted {
                 capacity_th_per_day,

@@ -8,6 +8,7 @@
 //! | `retargets.csv` | every difficulty retarget of the kept runs, `run` first |
 //! | `fleet.csv` | the kept runs' operating and installed hashrate by step and ASIC generation, long format (agent scenarios) |
 //! | `regions.csv` | the kept runs' finite power regions by step, long format (scenarios with supply curves) |
+//! | `attack.csv` | the kept runs' attack economics by step (scenarios with an `[attack]` table) |
 //! | `runs.csv` | one row per run: its seed stream and scalar summary |
 //! | `bands.csv` | per step and metric: mean, sd and 5/25/50/75/95 % across runs |
 //! | `summary.json` | scenario, run count, equilibrium values with confidence intervals |
@@ -372,10 +373,65 @@ pub fn write_regions_csv(path: &Path, runs: &[(u64, RunResult)]) -> io::Result<(
     })
 }
 
+/// Writes `attack.csv`: per kept run and step, the `[attack]` table's
+/// double spend priced after Budish ([`crate::miners::attack_economics`]):
+/// its duration, payoff, the rented and the bought attack's costs, the
+/// time to build the hashrate and the security margins. Empty cells where
+/// a quantity is undefined (no hashrate, not rentable, no hardware market,
+/// no payoff).
+pub fn write_attack_csv(path: &Path, runs: &[(u64, RunResult)]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record([
+            "run",
+            "step",
+            "date",
+            "duration_hours",
+            "attacker_eh_s",
+            "payoff_usd",
+            "rent_usd",
+            "rent_usd_per_hour",
+            "rewards_won_usd",
+            "rent_net_usd",
+            "hardware_usd",
+            "build_days",
+            "buy_net_usd",
+            "security_margin_rent",
+            "security_margin_buy",
+            "security_margin",
+        ])?;
+        let cell = |x: Option<f64>| x.map_or(String::new(), float_cell);
+        for (i, run) in runs {
+            for (s, (rec, a)) in run.records.iter().zip(&run.attack).enumerate() {
+                csv.write_record([
+                    i.to_string(),
+                    s.to_string(),
+                    rec.date.to_string(),
+                    cell(a.duration_hours),
+                    float_cell(a.attacker_eh_s),
+                    float_cell(a.payoff_usd),
+                    cell(a.rent_usd),
+                    cell(a.rent_usd_per_hour),
+                    cell(a.rewards_won_usd),
+                    cell(a.rent_net_usd),
+                    cell(a.hardware_usd),
+                    cell(a.build_days),
+                    cell(a.buy_net_usd),
+                    cell(a.security_margin_rent),
+                    cell(a.security_margin_buy),
+                    cell(a.security_margin),
+                ])?;
+            }
+        }
+        csv.flush()
+    })
+}
+
 /// Writes every table of a plain batch into `dir`: `steps.csv` and
 /// `retargets.csv` (the kept runs, stacked, with a `run` column),
 /// `fleet.csv` (agent scenarios) and `regions.csv` (scenarios with finite
-/// power regions) for the same runs, `runs.csv`, `bands.csv` and
+/// power regions) and `attack.csv` (scenarios with an `[attack]` table)
+/// for the same runs, `runs.csv`, `bands.csv` and
 /// `summary.json` (with `overrides`, see [`with_overrides`]). Returns the
 /// file names, in the order written.
 pub fn write_batch_outputs(
@@ -404,6 +460,10 @@ pub fn write_batch_outputs(
     if kept.iter().any(|(_, r)| !r.region_names.is_empty()) {
         write_regions_csv(&dir.join("regions.csv"), kept)?;
         files.push("regions.csv".into());
+    }
+    if kept.iter().any(|(_, r)| !r.attack.is_empty()) {
+        write_attack_csv(&dir.join("attack.csv"), kept)?;
+        files.push("attack.csv".into());
     }
     write_runs_csv(&dir.join("runs.csv"), &batch.rows)?;
     files.push("runs.csv".into());

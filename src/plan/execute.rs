@@ -126,11 +126,12 @@ const BATCH_CHART_STEMS: [&str; 6] = [
 /// are replaced or removed when a new output is moved in; any other file
 /// in the folder is left alone.
 pub fn is_output_file(name: &str) -> bool {
-    const FIXED: [&str; 10] = [
+    const FIXED: [&str; 11] = [
         "steps.csv",
         "retargets.csv",
         "fleet.csv",
         "regions.csv",
+        "attack.csv",
         "runs.csv",
         "bands.csv",
         "points.csv",

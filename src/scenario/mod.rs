@@ -25,7 +25,7 @@ use crate::engine::config::{end_date, ModelConfig, SupplyConfig};
 use crate::engine::supply::HashSupplyConfig;
 use crate::engine::{EngineError, PreparedModel};
 use crate::market::{FeeConfig, PriceConfig};
-use crate::miners::MinersConfig;
+use crate::miners::{AttackConfig, MinersConfig};
 use crate::validate::{self, Validator};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -82,6 +82,10 @@ pub struct Scenario {
     /// How summary metrics are computed.
     #[serde(default)]
     pub metrics: MetricsConfig,
+    /// A double spend to price at every step (Budish's attack economics;
+    /// default: none). See [`crate::miners::attack_economics`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack: Option<AttackConfig>,
     /// Parameter sweep: run the batch at several points of parameter
     /// space (default: none, a single batch). See [`sweep`].
     #[serde(default)]
@@ -218,6 +222,9 @@ impl Scenario {
             1.0,
             1e7,
         );
+        if let Some(a) = &self.attack {
+            a.validate(&mut v, "attack");
+        }
         v.in_closed(
             "world.electricity_growth_per_year",
             self.world.electricity_growth_per_year,
@@ -287,6 +294,7 @@ impl Scenario {
             supply,
             world: self.world.clone(),
             metrics: self.metrics.clone(),
+            attack: self.attack,
         })
     }
 }
