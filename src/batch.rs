@@ -237,6 +237,7 @@ pub fn run_batch(
         layout,
         keep,
         common_streams: false,
+        combined_bands: false,
     };
     let outcome = jobs.run_chunks(
         runs.end,
@@ -331,7 +332,8 @@ pub struct JobsAggregate {
     /// The jobs folded in.
     pub jobs: Range<u64>,
     pub rows: Vec<JobRow>,
-    /// Per-step bands across runs; empty for sweeps.
+    /// Per-step bands across runs; empty for sweeps other than designs
+    /// with combined bands.
     pub bands: Bands,
 }
 
@@ -422,6 +424,10 @@ pub struct Jobs<'a> {
     /// Run `r` of every point draws from stream `r` (common random
     /// numbers) instead of `point · 2^32 + r`.
     pub common_streams: bool,
+    /// Fold every point's runs into one set of bands (an uncertainty
+    /// design whose points share their steps: bands over parameters and
+    /// chance together). A plain batch always folds its bands.
+    pub combined_bands: bool,
 }
 
 impl Jobs<'_> {
@@ -430,7 +436,8 @@ impl Jobs<'_> {
     /// current rayon pool and folded in job order. Full results of the
     /// jobs in `keep` are pushed to `kept`. After each chunk `after_chunk`
     /// sees the aggregate (to checkpoint it); before each chunk `stop` is
-    /// checked. Bands are folded only when there is one point.
+    /// checked. Bands are folded when there is one point, or for every
+    /// point with `combined_bands`.
     pub fn run_chunks<E: From<EngineError>>(
         &self,
         end: u64,
@@ -442,7 +449,7 @@ impl Jobs<'_> {
     ) -> Result<ChunksOutcome, E> {
         let points = self.points;
         let layout = self.layout;
-        let with_bands = points.len() == 1;
+        let with_bands = points.len() == 1 || self.combined_bands;
         while agg.jobs.end < end {
             if stop.load(Ordering::SeqCst) {
                 return Ok(ChunksOutcome::Stopped);

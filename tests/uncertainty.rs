@@ -247,6 +247,7 @@ fn design_bytes_do_not_depend_on_threads_or_shards() {
     }
     ok(&["merge", "--quiet", "--out", s(&out("m3")), s(&out("p3"))]);
     assert!(out("t1").join("sensitivity.csv").exists());
+    assert!(out("t1").join("bands.csv").exists());
     assert_same_outputs(&out("t1"), &out("t2"));
     assert_same_outputs(&out("t1"), &out("m3"));
 }
@@ -461,4 +462,61 @@ fn the_median_statistic_is_the_middle_of_a_points_runs() {
         (got - mu_star).abs() <= 1e-12 * mu_star.abs().max(1e-300),
         "{got} vs {mu_star}"
     );
+}
+
+/// A design whose points share their steps folds every point's runs into
+/// one `bands.csv` (parameters and chance together) and draws the time
+/// charts from it; one that varies the horizon has no common time axis
+/// and writes none, and neither does a plain sweep.
+#[test]
+fn a_design_writes_bands_over_parameters_and_chance() {
+    let t = tempdir().unwrap();
+    let sc = write_scenario(t.path(), "l.toml", &design("latin_hypercube", 12));
+    let out = t.path().join("out");
+    ok(&["run", s(&sc), "--runs", "2", "--quiet", "--out", s(&out)]);
+    let bands = Table::read(&out.join("bands.csv")).unwrap();
+    let n = bands.numbers("n");
+    assert!(!n.is_empty());
+    // Every cell of a metric defined in every run counts 12 points x 2 runs.
+    let (metric, steps) = (bands.text("metric"), bands.numbers("step"));
+    let mut cells = 0;
+    for ((m, &k), step) in metric.iter().zip(&n).zip(&steps) {
+        if m == "hashrate_eh_s" {
+            assert_eq!(k, 24.0, "step {step}");
+            cells += 1;
+        }
+    }
+    assert_eq!(
+        cells as f64,
+        steps.iter().fold(0.0f64, |a, &b| a.max(b)) + 1.0
+    );
+    // The spread of energy across points is wider than one point's: j and
+    // the power price vary, so p5 < p95 at the last step.
+    let last = steps.iter().fold(0.0f64, |a, &b| a.max(b));
+    let row = metric
+        .iter()
+        .zip(&steps)
+        .position(|(m, &st)| m == "energy_twh_per_year" && st == last)
+        .unwrap();
+    assert!(bands.numbers("p5")[row] < bands.numbers("p95")[row]);
+    for chart in [
+        "energy.svg",
+        "spend_vs_reward.svg",
+        "hashrate_difficulty.svg",
+    ] {
+        assert!(out.join(chart).exists(), "{chart}");
+    }
+    assert!(!out.join("fleet_mix.svg").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("every design point (parameters and chance together)"));
+
+    // Uncertain horizon: no common steps, no bands.
+    let varying = design("latin_hypercube", 6)
+        + "[[uncertainty.parameters]]\npath = \"simulation.years\"\ndistribution = { type = \"uniform\", low = 1, high = 3 }\n";
+    let sc = write_scenario(t.path(), "v.toml", &varying);
+    let out = t.path().join("varying");
+    ok(&["run", s(&sc), "--quiet", "--out", s(&out)]);
+    assert!(out.join("points.csv").exists());
+    assert!(!out.join("bands.csv").exists());
+    assert!(!out.join("energy.svg").exists());
 }

@@ -164,7 +164,7 @@ class Result:
     @property
     def bands(self):
         """bands.csv: per step and metric, statistics across runs (None for
-        a sweep)."""
+        a sweep; for an uncertainty design, across every point's runs)."""
         return self._table("bands.csv")
 
     @property

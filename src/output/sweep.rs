@@ -1,13 +1,15 @@
 //! The outputs of a sweep: `points.csv`, `runs.csv` (one row per point and
-//! run) and `summary.json`; no per-step bands.
+//! run) and `summary.json`; per-step bands only for an uncertainty design
+//! whose points share their steps (`bands.csv` over every point's runs:
+//! parameters and chance together).
 
 use super::cells::{fields, value_cell as cell, write_rows};
 use super::sensitivity::{
     combined_metrics, sensitivity_json, sensitivity_table, write_sensitivity_csv, SensitivityTable,
 };
-use super::{scalar_stats, with_overrides, write_json};
+use super::{scalar_stats, with_overrides, write_bands_csv, write_json};
 use crate::atomic::write_atomic;
-use crate::batch::JobRow;
+use crate::batch::{Bands, JobRow};
 use crate::scenario::sweep::{path_column, value_text};
 use crate::scenario::Scenario;
 use crate::sweep::design::design_seed;
@@ -207,20 +209,26 @@ pub fn sweep_summary_json(
     Ok(summary)
 }
 
-/// Writes every output of a sweep (`points.csv`, `runs.csv`,
-/// `summary.json`, with `overrides` as for a batch) into `dir`; `rows` in
-/// job order. Returns the file names.
+/// Writes every output of a sweep (`points.csv`, `runs.csv`, for a design
+/// `sensitivity.csv` and, given `bands` (its runs of every point folded
+/// together), `bands.csv`; `summary.json`, with `overrides` as for a
+/// batch) into `dir`; `rows` in job order. Returns the file names.
 pub fn write_sweep_outputs(
     dir: &Path,
     base: &Scenario,
     sweep: &ExpandedSweep,
     rows: &[JobRow],
+    bands: Option<&Bands>,
     overrides: Option<&Json>,
 ) -> io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     write_points_csv(&dir.join("points.csv"), sweep, rows)?;
     write_sweep_runs_csv(&dir.join("runs.csv"), sweep, rows)?;
     let mut files: Vec<String> = vec!["points.csv".into(), "runs.csv".into()];
+    if let Some(b) = bands.filter(|b| b.steps() > 0) {
+        write_bands_csv(&dir.join("bands.csv"), b)?;
+        files.push("bands.csv".into());
+    }
     let sensitivity = sensitivity_table(sweep, rows, base.seed);
     if let Some(t) = &sensitivity {
         write_sensitivity_csv(&dir.join("sensitivity.csv"), t)?;

@@ -228,6 +228,7 @@ impl Plan {
                 common_streams: self.base.uncertainty.as_ref().is_some_and(|u| {
                     u.streams == crate::scenario::uncertainty::StreamsKind::Common
                 }),
+                combined_bands: self.combined_bands(),
             };
         let mut kept = Vec::new();
         let mut last_checkpoint = Instant::now();
@@ -293,8 +294,10 @@ impl Plan {
         let overrides = (!self.set.is_empty()).then(|| super::overrides::overrides_json(&self.set));
         let (mut files, written, bands) = match &self.sweep {
             Some(sw) => {
-                let files = write_sweep_outputs(dir, &self.base, sw, &agg.rows, overrides.as_ref())
-                    .map_err(write_err(out_dir))?;
+                let bands = self.combined_bands().then_some(&agg.bands);
+                let files =
+                    write_sweep_outputs(dir, &self.base, sw, &agg.rows, bands, overrides.as_ref())
+                        .map_err(write_err(out_dir))?;
                 let written = Written::Sweep {
                     points: sw.points.len() as u64,
                     runs_per_point: self.base.runs,

@@ -314,6 +314,27 @@ impl Plan {
         }
     }
 
+    /// Whether the runs of every point are folded into one set of bands:
+    /// for an uncertainty design whose points all start on the same day
+    /// with the same steps (a design over the horizon or the step has no
+    /// common time axis, and writes no bands).
+    pub fn combined_bands(&self) -> bool {
+        let is_design = self.sweep.as_ref().is_some_and(|s| s.design.is_some());
+        let axis = |p: &PreparedModel| {
+            let m = &p.model;
+            (
+                m.start.date,
+                m.simulation.steps(),
+                m.simulation.step_days.to_bits(),
+            )
+        };
+        is_design
+            && self
+                .points
+                .first()
+                .is_some_and(|first| self.points.iter().all(|p| axis(p) == axis(first)))
+    }
+
     /// Run indices whose full series are written (plain batches only).
     pub fn keep(&self) -> Range<u64> {
         if self.sweep.is_some() {

@@ -302,7 +302,9 @@ impl<'a> ChartContext<'a> {
             .as_str()
             .unwrap_or("scenario")
             .to_string();
-        let band_note = if runs > 1 {
+        let band_note = if inp.points.is_some() {
+            format!("median of the {runs} runs of every design point (parameters and chance together), with the ranges of the middle 50 % (p25–p75) and 90 % (p5–p95) of runs at each step")
+        } else if runs > 1 {
             format!("median of {runs} runs, with the ranges of the middle 50 % (p25–p75) and 90 % (p5–p95) of runs at each step")
         } else {
             "one run".to_string()
@@ -1085,30 +1087,53 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
 }
 
 /// Writes a sweep's charts and `report.html` into `dir` (which holds
-/// `points.csv` and `summary.json`); returns the file names written.
+/// `points.csv` and `summary.json`); returns the file names written. A
+/// design with `bands.csv` (every point's runs folded together) also gets
+/// the batch's time charts of those bands, over parameters and chance.
 pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     let summary = read_summary(dir)?;
     let points = Table::read(&dir.join("points.csv"))?;
     let mut charts = sweep_charts(&summary, &points);
     charts.extend(sensitivity_charts(&summary));
-    let inputs = ReportInputs {
-        summary,
-        bands: BandTable::default(),
-        steps: None,
-        runs: None,
-        fleet: None,
-        points: Some(points),
-        years: Vec::new(),
-        step_days: 1.0,
+    let inputs = if dir.join("bands.csv").exists() {
+        let mut inputs = ReportInputs::read(dir)?;
+        inputs.points = Some(points);
+        charts.extend(
+            self::charts(&inputs)
+                .into_iter()
+                .filter(|c| COMBINED_BAND_CHART_STEMS.contains(&c.stem)),
+        );
+        inputs
+    } else {
+        ReportInputs {
+            summary,
+            bands: BandTable::default(),
+            steps: None,
+            runs: None,
+            fleet: None,
+            points: Some(points),
+            years: Vec::new(),
+            step_days: 1.0,
+        }
     };
     write_charts_and_html(dir, &inputs, &charts)
 }
 
+/// The batch charts a design with combined bands gets (the others need a
+/// kept run's fleet).
+pub const COMBINED_BAND_CHART_STEMS: [&str; 5] = [
+    "spend_vs_reward",
+    "ratio_histogram",
+    "hashrate_difficulty",
+    "energy",
+    "security",
+];
+
 /// Writes every chart (PNG and SVG) and `report.html` into `dir`; returns
-/// the file names written. A sweep's folder (with `points.csv` and no
-/// `bands.csv`) gets the sweep charts.
+/// the file names written. A sweep's folder (with `points.csv`) gets the
+/// sweep charts.
 pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
-    if dir.join("points.csv").exists() && !dir.join("bands.csv").exists() {
+    if dir.join("points.csv").exists() {
         return build_sweep_report(dir);
     }
     build_batch_report(dir, None)
