@@ -1105,7 +1105,13 @@ impl Population {
         self.materialize(l);
         let last = self.agent_last_holding[agent];
         let life = self.gen_lifetime_days[gen];
-        if last != NONE && self.h_alive[last as usize] && self.h_gen[last as usize] == gen as u32 {
+        // The agent's last holding, if it is still the agent's: a retired
+        // holding's slot may have been reused by another agent since.
+        if last != NONE
+            && self.h_alive[last as usize]
+            && self.h_agent[last as usize] == agent as u32
+            && self.h_gen[last as usize] == gen as u32
+        {
             let i = last as usize;
             self.book_end_group[group] -= self.holding_book_end(i);
             let old = self.h_th[i];
@@ -1680,6 +1686,29 @@ impl Population {
                 });
             }
         }
+    }
+
+    /// The largest gap, over the agents, between an agent's booked load
+    /// (power at the meter of its machines installed and on order, which
+    /// bounds its site) and the load of the holdings and orders that are
+    /// its own, W. Zero up to rounding; for tests and checks (it walks
+    /// every agent, holding and order).
+    pub fn load_accounting_gap_w(&self) -> f64 {
+        let mut own = vec![0.0; self.agent_load_w.len()];
+        for i in 0..self.h_th.len() {
+            if self.h_alive[i] {
+                let a = self.h_agent[i] as usize;
+                own[a] += self.meter_w(a, self.h_gen[i] as usize, self.h_th[i]);
+            }
+        }
+        for o in &self.orders {
+            let a = o.agent as usize;
+            own[a] += self.meter_w(a, o.gen as usize, o.th);
+        }
+        own.iter()
+            .zip(&self.agent_load_w)
+            .map(|(o, l)| (o - l).abs())
+            .fold(0.0, f64::max)
     }
 
     /// TH/s ordered and not yet delivered.
