@@ -52,6 +52,7 @@ EXPERIMENTS=(
   "q8b-attack-rent-2019-03||python3 scripts/bands_table.py OUTDIR --every 7 attack_rent_usd_per_hour price_usd"
   "replay-2016-2026|--keep-runs 32|python3 scripts/replay_benchmark.py OUTDIR --aim && python3 scripts/replay_benchmark.py OUTDIR --aim --cbeci scenarios/data/cbeci_yearly_from_daily_twh.csv && python3 scripts/elasticity.py OUTDIR"
   "uncertainty-claims||python3 scripts/claims.py OUTDIR --claim equilibrium_ratio_total:0.7:0.9 --claim equilibrium_ratio_total:0:0.7 --claim equilibrium_ratio_total:0.9:1000 --claim equilibrium_ratio_economic:0.7:0.9 --claim equilibrium_ratio_energy:0.7:0.9 --claim equilibrium_world_electricity_share:0:0.02 --claim equilibrium_world_electricity_share:0.01:0.02"
+  "uncertainty-fee-only||python3 scripts/claims.py OUTDIR --claim equilibrium_world_electricity_share:0.01:0.02 --claim equilibrium_world_electricity_share:0:0.01 --claim equilibrium_ratio_total:0.7:0.9"
   "uncertainty-claims-constant-price||python3 scripts/claims.py OUTDIR --claim equilibrium_ratio_total:0.7:0.9 --claim equilibrium_ratio_total:0:0.7 --claim equilibrium_ratio_total:0.9:1000 --claim equilibrium_ratio_economic:0.7:0.9 --claim equilibrium_ratio_energy:0.7:0.9 --claim equilibrium_world_electricity_share:0:0.02 --claim equilibrium_world_electricity_share:0.01:0.02"
   "replay-2016-2026-posted|--runs 4|python3 scripts/replay_benchmark.py OUTDIR --aim"
   "q1-spend-ratio-clearing||python3 scripts/summarize.py OUTDIR --points"
