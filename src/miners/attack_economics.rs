@@ -43,6 +43,7 @@
 //! **Security margin** = the cheaper feasible net cost ÷ payoff
 //! (`None` without a payoff or without a feasible way).
 
+use super::TWO_POW_32;
 use crate::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
 
@@ -204,8 +205,6 @@ fn positive_finite(x: f64) -> Option<f64> {
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
-
-const TWO_POW_32: f64 = 4_294_967_296.0;
 
 /// Prices the attack of `cfg` at `s`.
 pub fn attack_economics(cfg: &AttackConfig, s: &AttackState) -> AttackEconomics {
