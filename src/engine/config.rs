@@ -10,7 +10,7 @@ use crate::calendar::Date;
 use crate::consensus::{ChainParams, Target};
 use crate::engine::blocks::BlockSampling;
 use crate::engine::supply::HashSupplyConfig;
-use crate::market::{FeeConfig, PriceConfig};
+use crate::market::{compound_growth, FeeConfig, PriceConfig};
 use crate::miners::{AttackConfig, MinersConfig};
 use serde::{Deserialize, Serialize};
 
@@ -173,11 +173,10 @@ fn is_zero(x: &f64) -> bool {
 impl WorldConfig {
     /// World electricity generation `years` after the start, TWh per year.
     pub fn electricity_twh_per_year_at(&self, years: f64) -> f64 {
-        if self.electricity_growth_per_year == 0.0 || !years.is_finite() {
+        if self.electricity_growth_per_year == 0.0 {
             return self.electricity_twh_per_year;
         }
-        let ln = (years.max(0.0) * self.electricity_growth_per_year.ln_1p()).clamp(-690.0, 690.0);
-        self.electricity_twh_per_year * ln.exp()
+        self.electricity_twh_per_year * compound_growth(self.electricity_growth_per_year, years)
     }
 }
 

@@ -9,7 +9,7 @@
 //! level unchanged.
 
 use super::history::{load_daily_series, DailySeries};
-use super::{check_valid, mean_one_noise, sane_seconds, DataFiles, MarketError};
+use super::{check_valid, compound_growth, mean_one_noise, sane_seconds, DataFiles, MarketError};
 use crate::calendar::{Date, SECONDS_PER_DAY};
 use crate::validate::{join, Validator};
 use serde::{Deserialize, Serialize};
@@ -135,10 +135,6 @@ pub struct FeeGrowth {
     pub tx_per_block_max: Option<f64>,
 }
 
-/// Largest growth factor a [`FeeGrowth`] applies (about 1e300): keeps a
-/// fast rate over a long run finite.
-const MAX_LN_GROWTH: f64 = 690.0;
-
 impl FeeGrowth {
     /// True when nothing grows and nothing is capped (the default).
     pub fn is_flat(&self) -> bool {
@@ -169,8 +165,7 @@ impl FeeGrowth {
 
     /// `start × (1 + rate)^years`, at most `max`; finite for finite input.
     fn grown(start: f64, rate: f64, max: Option<f64>, years: f64) -> f64 {
-        let ln_factor = (years * (1.0 + rate).ln()).clamp(-MAX_LN_GROWTH, MAX_LN_GROWTH);
-        let x = start * ln_factor.exp();
+        let x = start * compound_growth(rate, years);
         match max {
             Some(m) => x.min(m),
             None => x,
@@ -183,11 +178,6 @@ impl FeeGrowth {
         if self.is_flat() {
             return (usd_per_tx, tx_per_block);
         }
-        let years = if years.is_finite() {
-            years.max(0.0)
-        } else {
-            0.0
-        };
         (
             Self::grown(
                 usd_per_tx,

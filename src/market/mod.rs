@@ -258,6 +258,24 @@ pub(crate) fn check_valid(
     })
 }
 
+/// Largest growth factor [`compound_growth`] applies (about 1e300, or its
+/// inverse): keeps a fast rate over a long run finite and positive.
+const MAX_LN_GROWTH: f64 = 690.0;
+
+/// `(1 + rate)^years` for `years >= 0` (1 for a non-finite or negative
+/// number of years), within `e^±690`: a compound growth path from a
+/// run's start that is finite and positive for every finite rate > -1.
+pub fn compound_growth(rate: f64, years: f64) -> f64 {
+    let years = if years.is_finite() {
+        years.max(0.0)
+    } else {
+        0.0
+    };
+    (years * (1.0 + rate).ln())
+        .clamp(-MAX_LN_GROWTH, MAX_LN_GROWTH)
+        .exp()
+}
+
 /// A number of seconds that is usable as a time offset (finite, >= 0), else 0.
 pub(crate) fn sane_seconds(s: f64) -> f64 {
     if s.is_finite() && s > 0.0 {
