@@ -225,7 +225,7 @@ pub fn write_sweep_outputs(
     write_points_csv(&dir.join("points.csv"), sweep, rows)?;
     write_sweep_runs_csv(&dir.join("runs.csv"), sweep, rows)?;
     let mut files: Vec<String> = vec!["points.csv".into(), "runs.csv".into()];
-    if let Some(b) = bands.filter(|b| b.steps() > 0) {
+    if let Some(b) = bands {
         write_bands_csv(&dir.join("bands.csv"), b)?;
         files.push("bands.csv".into());
     }

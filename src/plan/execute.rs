@@ -294,7 +294,10 @@ impl Plan {
         let overrides = (!self.set.is_empty()).then(|| super::overrides::overrides_json(&self.set));
         let (mut files, written, bands) = match &self.sweep {
             Some(sw) => {
-                let bands = self.combined_bands().then_some(&agg.bands);
+                let bands = self
+                    .combined_bands()
+                    .then_some(&agg.bands)
+                    .filter(|b| b.steps() > 0);
                 let files =
                     write_sweep_outputs(dir, &self.base, sw, &agg.rows, bands, overrides.as_ref())
                         .map_err(write_err(out_dir))?;
@@ -309,7 +312,7 @@ impl Plan {
                         .map(|p| p.path.clone())
                         .collect(),
                 };
-                (files, written, None)
+                (files, written, bands.map(band_table))
             }
             None => {
                 let kept = complete_kept(&self.points[0], self.base.seed, self.keep(), kept)?;
@@ -328,9 +331,11 @@ impl Plan {
                 (files, written, Some(band_table(&batch.bands)))
             }
         };
-        let charts = match bands {
-            Some(b) => crate::report::build_batch_report(dir, Some(b)),
-            None => crate::report::build_report(dir),
+        // The charts are drawn from the bands in memory (the same numbers
+        // as the bands.csv just written), not from the file.
+        let charts = match self.sweep {
+            Some(_) => crate::report::build_sweep_report(dir, bands),
+            None => crate::report::build_batch_report(dir, bands),
         }
         .map_err(|source| PlanError::Report {
             dir: out_dir.to_path_buf(),

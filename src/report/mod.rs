@@ -1088,34 +1088,40 @@ pub fn sweep_charts(summary: &Value, points: &Table) -> Vec<ReportChart> {
 
 /// Writes a sweep's charts and `report.html` into `dir` (which holds
 /// `points.csv` and `summary.json`); returns the file names written. A
-/// design with `bands.csv` (every point's runs folded together) also gets
-/// the batch's time charts of those bands, over parameters and chance.
-pub fn build_sweep_report(dir: &Path) -> Result<Vec<String>, ReportError> {
-    let summary = read_summary(dir)?;
+/// design with bands (every point's runs folded together: `bands` as the
+/// caller has just written them, or `None` to read `bands.csv` if there
+/// is one) also gets the batch's time charts of those bands, over
+/// parameters and chance. Same bytes either way.
+pub fn build_sweep_report(
+    dir: &Path,
+    bands: Option<BandTable>,
+) -> Result<Vec<String>, ReportError> {
     let points = Table::read(&dir.join("points.csv"))?;
-    let mut charts = sweep_charts(&summary, &points);
-    charts.extend(sensitivity_charts(&summary));
-    let inputs = if dir.join("bands.csv").exists() {
-        let mut inputs = ReportInputs::read(dir)?;
-        inputs.points = Some(points);
+    let combined = bands.is_some() || dir.join("bands.csv").exists();
+    let mut inputs = if combined {
+        ReportInputs::read_with(dir, bands)?
+    } else {
+        ReportInputs {
+            summary: read_summary(dir)?,
+            bands: BandTable::default(),
+            steps: None,
+            runs: None,
+            fleet: None,
+            points: None,
+            years: Vec::new(),
+            step_days: 1.0,
+        }
+    };
+    let mut charts = sweep_charts(&inputs.summary, &points);
+    charts.extend(sensitivity_charts(&inputs.summary));
+    inputs.points = Some(points);
+    if combined {
         charts.extend(
             self::charts(&inputs)
                 .into_iter()
                 .filter(|c| COMBINED_BAND_CHART_STEMS.contains(&c.stem)),
         );
-        inputs
-    } else {
-        ReportInputs {
-            summary,
-            bands: BandTable::default(),
-            steps: None,
-            runs: None,
-            fleet: None,
-            points: Some(points),
-            years: Vec::new(),
-            step_days: 1.0,
-        }
-    };
+    }
     write_charts_and_html(dir, &inputs, &charts)
 }
 
@@ -1134,7 +1140,7 @@ pub const COMBINED_BAND_CHART_STEMS: [&str; 5] = [
 /// sweep charts.
 pub fn build_report(dir: &Path) -> Result<Vec<String>, ReportError> {
     if dir.join("points.csv").exists() {
-        return build_sweep_report(dir);
+        return build_sweep_report(dir, None);
     }
     build_batch_report(dir, None)
 }
