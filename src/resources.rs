@@ -1,34 +1,34 @@
-//! Resource bounds of a batch: a rough estimate of its peak memory, and the
-//! memory the machine has available, so a front end can refuse (or warn
-//! about) a batch that would not fit before starting it.
+//! Resource bounds of a batch: an estimate of its peak memory, and the
+//! memory the machine has available, so a front end can refuse a batch
+//! that would not fit before starting it (exit 2 with both figures)
+//! instead of aborting half-way for want of memory.
 //!
-//! The estimate counts the large allocations only:
+//! The estimate counts the large allocations, as upper bounds where the
+//! size depends on the values:
 //!
-//! * records in flight: a batch runs [`CHUNK_RUNS`] runs (at most `runs`)
+//! * records in flight: a batch runs [`CHUNK_RUNS`] runs (at most its jobs)
 //!   before folding them, each holding `steps` [`StepRecord`]s and, for
-//!   agent runs, `steps × generations` hashrates;
+//!   agent runs, `steps × generations` hashrates, plus the per-step
+//!   regions and `[attack]` records where the scenario has them;
 //! * Monte Carlo bands: `steps × metrics` [`BandCell`]s, each with a
-//!   quantile sketch of at most [`TYPICAL_SKETCH_BUCKETS`] buckets (fewer
-//!   when there are fewer runs);
+//!   quantile sketch of at most [`BYTES_PER_BUCKET`] bytes per distinct
+//!   bucket, and never more buckets than values folded into the cell
+//!   (the runs of the batch, or of every point of a design with combined
+//!   bands); then the report's copy of their numbers and its charts;
 //! * one summary row per run, and the full results of `keep_runs` runs;
 //! * the agent population of every run in flight, up to `max_agents` agents
-//!   of [`BYTES_PER_AGENT`] each.
+//!   of [`BYTES_PER_AGENT`] each;
+//! * the address space the allocator and the threads reserve.
 //!
-//! It is an order-of-magnitude figure (within a factor of about two), not
-//! an accounting of every byte.
+//! Checked against measured peaks by `tests/memory_limits.rs`
+//! (`the_memory_estimate_bounds_the_measured_peak`).
 
 use crate::batch::{BandCell, RunRow, BAND_METRICS, CHUNK_RUNS};
 use crate::engine::StepRecord;
+use crate::miners::{AttackEconomics, ElectricityPrice, RegionStep};
 use crate::scenario::Scenario;
+use crate::stats::{BYTES_PER_BUCKET, SKETCH_MAX_BUCKETS};
 use std::mem::size_of;
-
-/// Buckets of a typical band sketch: values of one metric at one step
-/// across runs span about a decade, ln 10 / ln γ ≈ 230 buckets at the
-/// sketch's 0.5 % accuracy.
-pub const TYPICAL_SKETCH_BUCKETS: u64 = 230;
-
-/// Bytes of one sketch bucket (`(i32, u64)`, padded).
-const SKETCH_BUCKET_BYTES: u64 = size_of::<(i32, u64)>() as u64;
 
 /// Bytes per agent of a population: the agent arrays (group, electricity
 /// price, cost factor, cash, last holding, sorted index: 36 bytes) plus a
@@ -40,38 +40,80 @@ pub const BYTES_PER_AGENT: u64 = 256;
 /// agent run (the shipped catalogue plus future releases).
 pub const TYPICAL_GENERATIONS: u64 = 32;
 
-/// Estimated peak memory, in bytes, of a batch of `runs` runs of `scenario`
-/// that keeps the full results of `keep_runs` of them. Saturates instead of
-/// overflowing; see the module documentation for what is counted.
-pub fn estimate_batch_memory_bytes(scenario: &Scenario, runs: u64, keep_runs: u64) -> u64 {
+/// Bytes per step of the report and its charts: the SVG and HTML text and
+/// the chart series (a one-run, 1,000,000-step batch wrote 335 MB of them).
+pub const REPORT_BYTES_PER_STEP: u64 = 1024;
+
+/// Address space reserved apart from the data: the program and its first
+/// heap, and per thread a stack and an allocator arena (glibc reserves
+/// 64 MiB of address space for each arena; this counts under `ulimit -v`).
+pub const BASE_BYTES: u64 = 64 << 20;
+pub const BYTES_PER_THREAD: u64 = 72 << 20;
+
+/// What a batch runs, for [`estimate_batch_memory_bytes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchShape {
+    /// Jobs (runs of every point) of the batch.
+    pub jobs: u64,
+    /// Runs whose full results are kept and written.
+    pub keep_runs: u64,
+    /// Values folded into each band cell: the runs of a plain batch, all
+    /// jobs of a design with combined bands, 0 where no bands are kept.
+    pub band_runs: u64,
+    /// Worker threads.
+    pub threads: u64,
+}
+
+/// Estimated peak memory, in bytes, of a batch of `scenario` with the given
+/// shape. Saturates instead of overflowing; see the module documentation
+/// for what is counted.
+pub fn estimate_batch_memory_bytes(scenario: &Scenario, shape: &BatchShape) -> u64 {
     let steps = scenario.simulation.steps();
-    let runs = runs.max(1);
-    let keep_runs = keep_runs.min(runs);
-    let in_flight = runs.min(CHUNK_RUNS);
-    let agents = scenario.miners.as_ref().map_or(0, |m| {
+    let jobs = shape.jobs.max(1);
+    let keep_runs = shape.keep_runs.min(jobs);
+    let in_flight = jobs.min(CHUNK_RUNS);
+    let (agents, regions) = scenario.miners.as_ref().map_or((0, 0), |m| {
         let start: u64 = m.groups.iter().map(|g| g.agents as u64).sum();
-        start.max(m.max_agents as u64)
+        let regions = m
+            .groups
+            .iter()
+            .filter(|g| matches!(g.electricity, ElectricityPrice::SupplyCurve { .. }))
+            .count() as u64;
+        (start.max(m.max_agents as u64), regions)
     });
-    let per_gen_bytes = if agents > 0 {
+    let mut per_step = size_of::<StepRecord>() as u64;
+    if agents > 0 {
         // Operating and installed hashrate per generation.
-        2 * TYPICAL_GENERATIONS * size_of::<f64>() as u64
-    } else {
-        0
-    };
-    let per_run = steps.saturating_mul(size_of::<StepRecord>() as u64 + per_gen_bytes);
+        per_step += 2 * TYPICAL_GENERATIONS * size_of::<f64>() as u64;
+    }
+    per_step += regions * size_of::<RegionStep>() as u64;
+    if scenario.attack.is_some() {
+        per_step += size_of::<AttackEconomics>() as u64;
+    }
+    let per_run = steps.saturating_mul(per_step);
     let population = agents.saturating_mul(BYTES_PER_AGENT);
 
-    let sketch = runs.min(TYPICAL_SKETCH_BUCKETS) * SKETCH_BUCKET_BYTES;
-    let bands = steps
-        .saturating_mul(BAND_METRICS.len() as u64)
-        .saturating_mul(size_of::<BandCell>() as u64 + sketch);
-    let rows = runs.saturating_mul(size_of::<RunRow>() as u64);
+    let cells = steps.saturating_mul(BAND_METRICS.len() as u64);
+    let bands = if shape.band_runs == 0 {
+        0
+    } else {
+        let buckets = shape.band_runs.min(2 * SKETCH_MAX_BUCKETS as u64);
+        // The cell, its sketch's buckets (two allocations), and the
+        // report's mean and five quantiles of it.
+        let cell = size_of::<BandCell>() as u64 + BYTES_PER_BUCKET * buckets + 32 + 6 * 8;
+        cells
+            .saturating_mul(cell)
+            .saturating_add(steps.saturating_mul(REPORT_BYTES_PER_STEP))
+    };
+    let rows = jobs.saturating_mul(size_of::<RunRow>() as u64);
 
     in_flight
         .saturating_mul(per_run.saturating_add(population))
         .saturating_add(keep_runs.saturating_mul(per_run))
         .saturating_add(bands)
         .saturating_add(rows)
+        .saturating_add(BASE_BYTES)
+        .saturating_add(shape.threads.saturating_mul(BYTES_PER_THREAD))
 }
 
 /// Memory this process can still allocate, in bytes: the least of the
@@ -153,6 +195,15 @@ mod tests {
     use crate::scenario::parse_scenario;
     use std::path::Path;
 
+    fn batch(jobs: u64, keep_runs: u64) -> BatchShape {
+        BatchShape {
+            jobs,
+            keep_runs,
+            band_runs: jobs,
+            threads: 2,
+        }
+    }
+
     fn scenario(extra: &str, supply: &str) -> Scenario {
         let text = format!(
             "[start]\ndate = \"2026-01-01\"\nheight = 930342\ndifficulty = 1.48e14\n\
@@ -195,15 +246,17 @@ mod tests {
     fn grows_with_steps_runs_kept_runs_and_agents() {
         let short = scenario("[simulation]\nyears = 1", FIXED);
         let long = scenario("[simulation]\nyears = 10", FIXED);
-        let a = estimate_batch_memory_bytes(&short, 100, 0);
-        assert!(estimate_batch_memory_bytes(&long, 100, 0) > 9 * a);
-        assert!(estimate_batch_memory_bytes(&short, 1000, 0) > a);
-        assert!(estimate_batch_memory_bytes(&short, 100, 10) > a);
+        let fixed = BASE_BYTES + 2 * BYTES_PER_THREAD;
+        let a = estimate_batch_memory_bytes(&short, &batch(100, 0));
+        assert!(estimate_batch_memory_bytes(&long, &batch(100, 0)) - fixed > 9 * (a - fixed));
+        assert!(estimate_batch_memory_bytes(&short, &batch(1000, 0)) > a);
+        assert!(estimate_batch_memory_bytes(&short, &batch(100, 10)) > a);
         let crowd = scenario("[simulation]\nyears = 1", &agents(100_000));
         let few = scenario("[simulation]\nyears = 1", &agents(10));
         assert!(
-            estimate_batch_memory_bytes(&crowd, 100, 0)
-                >= estimate_batch_memory_bytes(&few, 100, 0) + 64 * 99_990 * BYTES_PER_AGENT
+            estimate_batch_memory_bytes(&crowd, &batch(100, 0))
+                >= estimate_batch_memory_bytes(&few, &batch(100, 0))
+                    + 64 * 99_990 * BYTES_PER_AGENT
         );
     }
 
@@ -212,12 +265,12 @@ mod tests {
         // Ten years of daily steps, 1000 runs: records of 64 runs in flight
         // (a few tens of MB) plus the bands (a few hundred MB at most).
         let sc = scenario("[simulation]\nyears = 10", FIXED);
-        let b = estimate_batch_memory_bytes(&sc, 1000, 1);
+        let b = estimate_batch_memory_bytes(&sc, &batch(1000, 1));
         assert!(b > 10 << 20 && b < 2 << 30, "{b}");
         // Keeping more runs than there are counts only the runs.
         assert_eq!(
-            estimate_batch_memory_bytes(&sc, 10, 10),
-            estimate_batch_memory_bytes(&sc, 10, 1000)
+            estimate_batch_memory_bytes(&sc, &batch(10, 10)),
+            estimate_batch_memory_bytes(&sc, &batch(10, 1000))
         );
     }
 
@@ -227,7 +280,7 @@ mod tests {
             "[simulation]\nyears = 1000\nstep_days = 0.37",
             &agents(100_000).replace("max_agents = 100000", "max_agents = 1000000"),
         );
-        let b = estimate_batch_memory_bytes(&sc, u64::MAX, u64::MAX);
+        let b = estimate_batch_memory_bytes(&sc, &batch(u64::MAX, u64::MAX));
         assert!(b > 1 << 40);
     }
 

@@ -13,7 +13,7 @@ use minesim::consensus::supply_cap_sat;
 use minesim::engine::run;
 use proptest::prelude::*;
 
-fn price_model() -> impl Strategy<Value = String> {
+pub(crate) fn price_model() -> impl Strategy<Value = String> {
     prop_oneof![
         (1e-3..1e8f64).prop_map(|p| format!("model = \"constant\"\nprice_usd = {p:e}")),
         (1.0..1e6f64, -10.0..10.0f64, 0.0..10.0f64).prop_map(|(p, mu, s)| format!(
@@ -41,7 +41,7 @@ fn price_model() -> impl Strategy<Value = String> {
     ]
 }
 
-fn fee_model() -> impl Strategy<Value = String> {
+pub(crate) fn fee_model() -> impl Strategy<Value = String> {
     let noise = 0.0..5.0f64;
     let fee_only = prop_oneof![
         Just(String::new()),
@@ -70,7 +70,7 @@ fn fee_model() -> impl Strategy<Value = String> {
         .prop_map(|(m, f)| format!("{m}{f}"))
 }
 
-fn supply() -> impl Strategy<Value = String> {
+pub(crate) fn supply() -> impl Strategy<Value = String> {
     prop_oneof![
         (0.0..1e4f64, 0.1..200.0f64, 0.0..1.0f64).prop_map(|(h, j, e)| format!(
             "[hash_supply]\nmodel = \"fixed\"\nhashrate_eh_s = {h}\nj_per_th = {j}\nenergy_price_usd_per_kwh = {e}"
@@ -115,7 +115,7 @@ agents = {n}
 }
 
 /// (chain table, start table) with random consensus parameters.
-fn chain_and_start() -> impl Strategy<Value = (String, String)> {
+pub(crate) fn chain_and_start() -> impl Strategy<Value = (String, String)> {
     (
         2..3000u64,
         1..1200u64,

@@ -4,7 +4,7 @@
 //! output file; output folders written whole (staging, stale files, a
 //! file in the way, a read-only folder, `--resume` without a checkpoint).
 
-use crate::common::{tempdir, TempDir};
+use crate::common::{output_within, tempdir, TempDir};
 use minesim::chart::{
     histogram_svg_string, time_chart_svg_string, xy_chart_svg_string, HistogramChart, Panel,
     Series, TimeChart, XyChart, XyLine,
@@ -12,29 +12,15 @@ use minesim::chart::{
 use minesim::output::folder;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_minesim");
 
 /// Runs the binary with `args`, killing it (and failing) after `secs`.
 fn minesim(args: &[&str], secs: u64) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(secs) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("minesim {args:?} did not finish within {secs} s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    output_within(cmd, secs)
 }
 
 fn stderr(o: &Output) -> String {

@@ -160,9 +160,7 @@ fn a_batch_over_the_address_space_limit_is_refused_not_aborted() {
     // this 500-year batch of 1,000 runs (about 23 GB) used to pass the
     // check on a large machine and abort for memory (exit 134) while
     // folding its bands.
-    let prlimit = ["/usr/bin/prlimit", "/bin/prlimit"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
+    let prlimit = crate::common::prlimit();
     let (Some(prlimit), Some(_)) = (prlimit, minesim::resources::available_memory_bytes()) else {
         eprintln!("skipped: needs prlimit and /proc");
         return;

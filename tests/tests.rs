@@ -15,6 +15,7 @@ mod fuzz_corpus;
 mod hash_supply;
 mod headline;
 mod market;
+mod memory_limits;
 mod miners;
 mod properties;
 mod regions;

@@ -205,7 +205,7 @@ fn run(
             "keep_runs is not supported for a sweep: a sweep writes no per-step series (points.csv, runs.csv and summary.json only); to keep the runs of one point, run that point as a plain batch (the scenario without [sweep], the point's values given with set=)".into(),
         ));
     }
-    plan.check_memory(minesim::resources::available_memory_bytes())
+    plan.check_memory(minesim::resources::available_memory_bytes(), threads)
         .map_err(|e| plan_error(py, e))?;
     let stop = AtomicBool::new(false);
     let finished = AtomicBool::new(false);

@@ -59,6 +59,18 @@ pub fn check(scenario: &Path, set: Vec<Set>) -> Result<(), Error> {
             println!("  ...");
         }
     }
+    // What `run` would refuse here is not valid here either.
+    let available = minesim::resources::available_memory_bytes();
+    let needed = plan.estimated_memory(None);
+    match available {
+        Some(a) => println!(
+            "memory       about {:.2} GB needed, {:.1} GB available here",
+            needed as f64 / 1e9,
+            a as f64 / 1e9
+        ),
+        None => println!("memory       about {:.2} GB needed", needed as f64 / 1e9),
+    }
+    plan.check_memory(available, None)?;
     println!("ok: {} is valid", scenario.display());
     Ok(())
 }

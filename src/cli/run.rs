@@ -87,7 +87,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
             message: SWEEP_KEEP_RUNS.into(),
         });
     }
-    plan.check_memory(minesim::resources::available_memory_bytes())?;
+    plan.check_memory(minesim::resources::available_memory_bytes(), args.threads)?;
     let out_dir = args
         .out
         .unwrap_or_else(|| Path::new("output").join(&plan.base.name));

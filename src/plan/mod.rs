@@ -268,23 +268,52 @@ impl Plan {
         })
     }
 
-    /// Refuses, before allocating anything, a batch whose estimated peak
-    /// memory exceeds `available` bytes (see [`crate::resources`]).
-    pub fn check_memory(&self, available: Option<u64>) -> Result<(), PlanError> {
-        let Some(available) = available else {
-            return Ok(());
+    /// The estimated peak memory of this batch run with `threads` worker
+    /// threads (all available cores when `None`), in bytes: the largest of
+    /// its points' estimates (see [`crate::resources`]).
+    pub fn estimated_memory(&self, threads: Option<usize>) -> u64 {
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            as u64;
+        let jobs = self
+            .layout
+            .points
+            .saturating_mul(self.layout.runs_per_point);
+        let band_runs = if self.sweep.is_none() {
+            self.layout.runs_per_point
+        } else if self.combined_bands() {
+            jobs
+        } else {
+            0
+        };
+        let shape = crate::resources::BatchShape {
+            jobs,
+            keep_runs: self.keep().end,
+            band_runs,
+            threads,
         };
         let scenarios = match &self.sweep {
             Some(sw) => sw.scenarios.as_slice(),
             None => std::slice::from_ref(&self.base),
         };
-        let needed = scenarios
+        scenarios
             .iter()
-            .map(|sc| {
-                crate::resources::estimate_batch_memory_bytes(sc, self.base.runs, self.keep_runs)
-            })
+            .map(|sc| crate::resources::estimate_batch_memory_bytes(sc, &shape))
             .max()
-            .unwrap_or(0);
+            .unwrap_or(0)
+    }
+
+    /// Refuses, before allocating anything, a batch whose estimated peak
+    /// memory with `threads` worker threads exceeds `available` bytes.
+    pub fn check_memory(
+        &self,
+        available: Option<u64>,
+        threads: Option<usize>,
+    ) -> Result<(), PlanError> {
+        let Some(available) = available else {
+            return Ok(());
+        };
+        let needed = self.estimated_memory(threads);
         if needed > available {
             return Err(PlanError::Memory {
                 path: self.path.clone(),

@@ -217,149 +217,20 @@ pub fn t975(df: u64) -> f64 {
 /// this fraction of a value that is a true sample quantile.
 pub const SKETCH_RELATIVE_ACCURACY: f64 = 0.005;
 
-/// Most buckets a [`BucketStore`] keeps; beyond that the lowest buckets
-/// are collapsed into one (DDSketch's rule), which only affects quantiles
-/// below the collapse point. At 0.5 % accuracy 4096 buckets span a factor
-/// of about e^41 between the smallest and largest value, so collapsing
-/// does not happen with physical quantities.
-pub const SKETCH_MAX_BUCKETS: usize = 4096;
+mod buckets;
 
-/// Dense counts of consecutive bucket keys `offset ..`. Serialised
-/// sparsely (see [`SparseStore`]): a sketch of a few runs over a wide
-/// range is mostly zeros.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct BucketStore {
-    offset: i32,
-    counts: Vec<u32>,
-}
-
-/// The serialised form of a [`BucketStore`]: its offset, its length
-/// (zeros at either end included, so the store comes back identical) and
-/// its non-zero buckets as `(gap, count)` pairs, `gap` being the number of
-/// zero buckets before this one since the previous non-zero one.
-#[derive(Serialize, Deserialize)]
-struct SparseStore {
-    offset: i32,
-    len: u32,
-    nonzero: Vec<(u32, u32)>,
-}
-
-impl Serialize for BucketStore {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut nonzero = Vec::new();
-        let mut next = 0usize;
-        for (i, &c) in self.counts.iter().enumerate() {
-            if c > 0 {
-                nonzero.push(((i - next) as u32, c));
-                next = i + 1;
-            }
-        }
-        SparseStore {
-            offset: self.offset,
-            len: self.counts.len() as u32,
-            nonzero,
-        }
-        .serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for BucketStore {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let sparse = SparseStore::deserialize(d)?;
-        let len = sparse.len as usize;
-        // Keys are clamped to ±10^6 (`bucket_of`).
-        if sparse.offset.unsigned_abs() > 2_000_000 || len > SKETCH_MAX_BUCKETS {
-            return Err(D::Error::custom(format!(
-                "sketch of {len} buckets from key {}: out of range",
-                sparse.offset
-            )));
-        }
-        let mut counts = vec![0u32; len];
-        let mut next = 0usize;
-        for (gap, c) in sparse.nonzero {
-            let i = next.saturating_add(gap as usize);
-            if i >= len || c == 0 {
-                return Err(D::Error::custom("sketch buckets out of range"));
-            }
-            counts[i] = c;
-            next = i + 1;
-        }
-        Ok(BucketStore {
-            offset: sparse.offset,
-            counts,
-        })
-    }
-}
-
-impl BucketStore {
-    fn add(&mut self, key: i32, count: u32) {
-        if self.counts.is_empty() {
-            self.offset = key;
-            self.counts.push(count);
-            return;
-        }
-        if key < self.offset {
-            // Keys below `max key − (cap − 1)` collapse into that bucket.
-            let max_key = self.offset + self.counts.len() as i32 - 1;
-            let lowest = key.max(max_key - (SKETCH_MAX_BUCKETS as i32 - 1));
-            if lowest < self.offset {
-                let grow = (self.offset - lowest) as usize;
-                self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-                self.offset = lowest;
-            }
-            let k = (key.max(self.offset) - self.offset) as usize;
-            self.counts[k] = self.counts[k].saturating_add(count);
-            return;
-        }
-        let k = (key - self.offset) as usize;
-        if k >= self.counts.len() {
-            self.counts.resize(k + 1, 0);
-            if self.counts.len() > SKETCH_MAX_BUCKETS {
-                // Collapse the lowest buckets into the new lowest one.
-                let excess = self.counts.len() - SKETCH_MAX_BUCKETS;
-                let low: u32 = self.counts[..=excess]
-                    .iter()
-                    .fold(0u32, |a, &c| a.saturating_add(c));
-                self.counts.drain(..excess);
-                self.counts[0] = low;
-                self.offset += excess as i32;
-            }
-        }
-        let k = (key - self.offset) as usize;
-        self.counts[k] = self.counts[k].saturating_add(count);
-    }
-
-    fn merge(&mut self, other: &BucketStore) {
-        for (i, &c) in other.counts.iter().enumerate() {
-            if c > 0 {
-                self.add(other.offset + i as i32, c);
-            }
-        }
-    }
-
-    /// (key, count) pairs with a non-zero count, ascending.
-    fn iter(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, &c)| c > 0)
-            .map(move |(i, &c)| (self.offset + i as i32, c as u64))
-    }
-
-    fn last_key(&self) -> Option<i32> {
-        self.iter().next_back().map(|(k, _)| k)
-    }
-}
+use buckets::BucketStore;
+pub use buckets::{BYTES_PER_BUCKET, SKETCH_MAX_BUCKETS};
 
 /// A logarithmic-bucket quantile sketch (the DDSketch idea): positive values
 /// go to bucket `ceil(ln x / ln γ)` with `γ = (1 + α) / (1 − α)`, negative
 /// ones to a mirrored store, zeros to a counter. Any quantile is returned
 /// within relative error α of a true sample quantile. Counts are integers
-/// in dense arrays, so adding a value is O(1) and merging is exact and
-/// independent of order. Memory grows with the spread of the values (log γ
-/// of max/min, at most [`SKETCH_MAX_BUCKETS`] buckets), not with their
-/// number. The smallest and the largest value are kept exactly, so the
+/// per bucket, so merging is exact and independent of order. Memory grows
+/// with the number of distinct buckets (at most [`BYTES_PER_BUCKET`] bytes
+/// each, and never more buckets than values), not with the spread of the
+/// values: a store is dense while that is smaller and sparse otherwise
+/// (`buckets`), invisibly to every output. The smallest and the largest value are kept exactly, so the
 /// order statistics at the ends are exact (every quantile of one or two
 /// values, and the minimum and maximum of any number), and no quantile
 /// lies outside them.
@@ -585,7 +456,7 @@ mod tests {
         d.merge(&c);
         assert_eq!(a, b);
         assert_eq!(a, d);
-        assert!(a.positive.counts.len() <= SKETCH_MAX_BUCKETS);
+        assert!(a.positive.span() <= SKETCH_MAX_BUCKETS);
         // High quantiles are still accurate.
         let mut sorted = xs.clone();
         sorted.sort_by(f64::total_cmp);
@@ -599,20 +470,16 @@ mod tests {
         for x in [1.0, 1e3, 1e3, -5.0, 0.0, 2e6] {
             s.push(x);
         }
-        // Zeros at both ends of a store must come back too.
-        s.positive.counts.insert(0, 0);
-        s.positive.offset -= 1;
-        s.positive.counts.push(0);
         let mut m = Moments::default();
         [1.5, -2.25, 1e300].iter().for_each(|&x| m.push(x));
         let bytes = postcard::to_allocvec(&(&s, &m)).unwrap();
         let back: (QuantileSketch, Moments) = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back, (s.clone(), m));
         // Sparse: far fewer bytes than the dense buckets.
-        let dense = s.positive.counts.len() * 4;
+        let dense = s.positive.span() * 4;
         assert!(postcard::to_allocvec(&s.positive).unwrap().len() * 20 < dense);
         // Out-of-range buckets and sums are refused, not trusted.
-        let bad = SparseStore {
+        let bad = buckets::SparseStore {
             offset: 0,
             len: 3,
             nonzero: vec![(1, 2), (1, 1)],
