@@ -253,3 +253,35 @@ fn random_long_scenarios_end_with_exit_0_or_2_under_an_address_space_limit() {
         limit / MIB
     );
 }
+
+#[test]
+fn check_states_memory_and_work_and_refuses_what_run_would() {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["check", "scenarios/baseline.toml"]);
+    let o = output_within(cmd, 60);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    // 3,653 daily steps × 100 runs, 10,000 agents at the start.
+    assert!(
+        stdout.contains("work         3.653e5 run-steps, 3.653e9 agent-steps"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("memory       about "), "{stdout}");
+    let Some(prlimit) = tools() else {
+        return;
+    };
+    // The million steps: refused by check as by run, not aborted.
+    let mut cmd = Command::new(prlimit);
+    cmd.arg("--as=4294967296").arg(BIN).args([
+        "check",
+        "scenarios/curve-gbm.toml",
+        "--set",
+        "simulation.years=1000",
+        "--set",
+        "simulation.step_days=0.36525",
+    ]);
+    let o = output_within(cmd, 60);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("this batch needs about"), "{stderr}");
+}

@@ -70,6 +70,12 @@ pub fn check(scenario: &Path, set: Vec<Set>) -> Result<(), Error> {
         ),
         None => println!("memory       about {:.2} GB needed", needed as f64 / 1e9),
     }
+    let (steps, agent_steps) = plan.estimated_work();
+    if agent_steps > 0 {
+        println!("work         {steps:.3e} run-steps, {agent_steps:.3e} agent-steps at the start's agents");
+    } else {
+        println!("work         {steps:.3e} run-steps");
+    }
     plan.check_memory(available, None)?;
     println!("ok: {} is valid", scenario.display());
     Ok(())

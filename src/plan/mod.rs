@@ -303,6 +303,30 @@ impl Plan {
             .unwrap_or(0)
     }
 
+    /// The work of this batch: (steps of all its runs, agent-steps of all
+    /// its runs, counting the agents a run starts with; entry can raise
+    /// them up to `max_agents`).
+    pub fn estimated_work(&self) -> (u64, u64) {
+        let scenarios = match &self.sweep {
+            Some(sw) => sw.scenarios.as_slice(),
+            None => std::slice::from_ref(&self.base),
+        };
+        let runs = self.layout.runs_per_point;
+        scenarios
+            .iter()
+            .fold((0u64, 0u64), |(steps, agent_steps), sc| {
+                let s = sc.simulation.steps().saturating_mul(runs);
+                let agents: u64 = sc
+                    .miners
+                    .as_ref()
+                    .map_or(0, |m| m.groups.iter().map(|g| g.agents as u64).sum());
+                (
+                    steps.saturating_add(s),
+                    agent_steps.saturating_add(s.saturating_mul(agents)),
+                )
+            })
+    }
+
     /// Refuses, before allocating anything, a batch whose estimated peak
     /// memory with `threads` worker threads exceeds `available` bytes.
     pub fn check_memory(
