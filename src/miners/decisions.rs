@@ -240,6 +240,8 @@ pub struct SortedValues {
     sum_wt: [f64; NPV_POINTS + 1],
     j_per_th: f64,
     availability: f64,
+    /// The curve's price per TH/s.
+    price_usd_per_th: f64,
     /// Terms with `t > j k` for the last `k` asked.
     live: usize,
 }
@@ -263,6 +265,7 @@ impl SortedValues {
             sum_wt: [0.0; NPV_POINTS + 1],
             j_per_th: c.j_per_th,
             availability: a,
+            price_usd_per_th: c.price_usd_per_th,
             live: NPV_POINTS,
         };
         for (i, &(t, w)) in terms.iter().enumerate() {
@@ -288,6 +291,11 @@ impl SortedValues {
         let n = self.live;
         let v = self.availability * (self.sum_wt[n] - c * self.sum_w[n]);
         v.max(0.0)
+    }
+
+    /// The curve's price per TH/s (NPV = value − price).
+    pub fn price_usd_per_th(&self) -> f64 {
+        self.price_usd_per_th
     }
 }
 

@@ -368,9 +368,14 @@ struct HoldingList {
     /// rebuild, so that the per-review cash pass streams through memory).
     th: Vec<f64>,
     agent: Vec<u32>,
+    /// The owner's power price of each holding, in list order.
+    price: Vec<f64>,
     cum_eff: Vec<f64>,
     cum_eff_price: Vec<f64>,
     dirty: bool,
+    /// A list that is not `dirty` but whose `th` changed in place (top-ups)
+    /// from this position on: its prefix sums are recomputed from there.
+    sums_from: Option<usize>,
     /// The first `sorted` ids are in list order (additions since the
     /// last rebuild are appended; a removal resets it to 0).
     sorted: usize,
@@ -477,6 +482,9 @@ pub struct Population {
     h_delivered_day: Vec<f64>,
     h_paid_per_th: Vec<f64>,
     h_alive: Vec<bool>,
+    /// Each holding's position in its list's arrays, as of the list's last
+    /// rebuild (meaningless for holdings added since).
+    h_pos: Vec<u32>,
     free_holdings: Vec<u32>,
     lists: Vec<HoldingList>,
     orders: VecDeque<Order>,
@@ -540,6 +548,10 @@ pub struct Population {
     prefix: Vec<usize>,
     head: Vec<usize>,
     head_npv: Vec<f64>,
+    /// Per group, its curve's values for agents in increasing cost factor,
+    /// as the posted market's buyer head walks them (scratch of
+    /// `invest_posted`).
+    head_values: Vec<Option<SortedValues>>,
 }
 
 impl Population {
@@ -663,6 +675,7 @@ impl Population {
             h_delivered_day: Vec::new(),
             h_paid_per_th: Vec::new(),
             h_alive: Vec::new(),
+            h_pos: Vec::new(),
             free_holdings: Vec::new(),
             lists: vec![HoldingList::default(); n_gen * n_grp],
             orders: VecDeque::new(),
@@ -707,6 +720,7 @@ impl Population {
             prefix: vec![0; n_grp],
             head: vec![0; n_grp],
             head_npv: vec![f64::NEG_INFINITY; n_grp],
+            head_values: vec![None; n_grp],
             groups,
             catalogue,
         }
@@ -918,12 +932,38 @@ impl Population {
         }
     }
 
-    /// Re-sorts every list changed since its last rebuild.
+    /// Re-sorts every list changed since its last rebuild, and brings the
+    /// prefix sums of lists topped up in place up to date.
     fn rebuild_dirty_lists(&mut self) {
         for l in 0..self.lists.len() {
             if self.lists[l].dirty {
                 self.rebuild(l);
+            } else if let Some(from) = self.lists[l].sums_from {
+                self.refresh_sums(l, from);
             }
+        }
+    }
+
+    /// Recomputes list `l`'s prefix sums from the first position topped up
+    /// since its last rebuild: the same operations in the same order as
+    /// [`Population::rebuild`], so the same bits, in O(changed suffix)
+    /// streaming passes instead of a gather of every holding.
+    fn refresh_sums(&mut self, l: usize, from: usize) {
+        let avail = self.groups[l % self.groups.len()].availability;
+        let list = &mut self.lists[l];
+        list.sums_from = None;
+        let (mut e, mut ep) = (list.cum_eff[from], list.cum_eff_price[from]);
+        let terms = list.th[from..]
+            .iter()
+            .zip(&list.price[from..])
+            .zip(list.cum_eff[from + 1..].iter_mut())
+            .zip(list.cum_eff_price[from + 1..].iter_mut());
+        for (((&th, &price), ce), cep) in terms {
+            let eff = th * avail;
+            e += eff;
+            ep += eff * price;
+            *ce = e;
+            *cep = ep;
         }
     }
 
@@ -1059,21 +1099,25 @@ impl Population {
         list.cost.clear();
         list.th.clear();
         list.agent.clear();
+        list.price.clear();
         list.cum_eff.clear();
         list.cum_eff_price.clear();
         list.cum_eff.push(0.0);
         list.cum_eff_price.push(0.0);
         let (mut e, mut ep) = (0.0, 0.0);
         let mut min_delivered = f64::INFINITY;
-        for &id in &list.ids {
+        for (pos, &id) in list.ids.iter().enumerate() {
             let id = id as usize;
+            self.h_pos[id] = pos as u32;
             min_delivered = min_delivered.min(self.h_delivered_day[id]);
             let eff = h_th[id] * avail;
+            let price = agent_price[h_agent[id] as usize];
             e += eff;
-            ep += eff * agent_price[h_agent[id] as usize];
+            ep += eff * price;
             list.cost.push(h_cost[id]);
             list.th.push(h_th[id]);
             list.agent.push(h_agent[id]);
+            list.price.push(price);
             list.cum_eff.push(e);
             list.cum_eff_price.push(ep);
         }
@@ -1086,6 +1130,7 @@ impl Population {
         list.diff_days.resize(n + 1, 0.0);
         list.op = list.op.min(n);
         list.dirty = false;
+        list.sums_from = None;
     }
 
     /// Adds machines to an agent's holding of `gen` (new holding or top-up).
@@ -1120,6 +1165,15 @@ impl Population {
             self.h_paid_per_th[i] = (old * self.h_paid_per_th[i] + th * paid_per_th) / new;
             self.h_th[i] = new;
             self.book_end_group[group] += self.holding_book_end(i);
+            // In place: the holding keeps its place in the list (same
+            // owner, same generation, so the same cost).
+            let list = &mut self.lists[l];
+            if !list.dirty {
+                let p = self.h_pos[i] as usize;
+                debug_assert_eq!(list.ids[p] as usize, i);
+                list.th[p] = new;
+                list.sums_from = Some(list.sums_from.map_or(p, |f| f.min(p)));
+            }
         } else {
             let cost = self.gen_j[gen] * self.agent_k[agent];
             let id = match self.free_holdings.pop() {
@@ -1142,6 +1196,7 @@ impl Population {
                     self.h_delivered_day.push(delivered_day);
                     self.h_paid_per_th.push(paid_per_th);
                     self.h_alive.push(true);
+                    self.h_pos.push(u32::MAX);
                     (self.h_agent.len() - 1) as u32
                 }
             };
@@ -1151,8 +1206,8 @@ impl Population {
             list.max_cost = list.max_cost.max(cost);
             self.agent_last_holding[agent] = id;
             self.book_end_group[group] += self.holding_book_end(id as usize);
+            self.lists[l].dirty = true;
         }
-        self.lists[l].dirty = true;
         self.lists[l].installed_th += th;
         self.installed_th_group[group] += th;
         self.amort_usd_per_day_group[group] += th * paid_per_th / life;
@@ -2198,6 +2253,7 @@ impl Population {
         for k in 0..self.groups.len() {
             let curve = self.npv_curve(k, view, g, price, pending_th);
             self.curves[k] = Some(curve);
+            self.head_values[k] = Some(curve.sorted_values());
             let agent_k = &self.agent_k;
             self.prefix[k] = self.group_sorted[k]
                 .partition_point(|&a| curve.npv_per_th(agent_k[a as usize]) > 0.0);
@@ -2278,9 +2334,13 @@ impl Population {
             h += 1;
         }
         self.head[k] = h;
-        // By reference: an NpvCurve is about a kilobyte.
-        self.head_npv[k] = match (h < self.prefix[k], self.curves[k].as_ref()) {
-            (true, Some(c)) => c.npv_per_th(self.agent_k[sorted[h] as usize]),
+        // The head only moves to agents of higher cost factors, so the
+        // sorted values take O(1) amortised per agent (not the curve's 64
+        // terms each).
+        self.head_npv[k] = match (h < self.prefix[k], self.head_values[k].as_mut()) {
+            (true, Some(v)) => {
+                v.value_per_th(self.agent_k[sorted[h] as usize]) - v.price_usd_per_th()
+            }
             _ => f64::NEG_INFINITY,
         };
     }
