@@ -18,8 +18,10 @@
 //!   price. Each step the operating holdings of a list are the prefix with
 //!   `c < hashprice` (binary search), and all aggregates come from the prefix
 //!   sums: the work per step is O(lists × log holdings), independent of the
-//!   number of agents. Lists are re-sorted only when holdings are added,
-//!   topped up or removed.
+//!   number of agents. Lists are re-sorted only when holdings are added
+//!   or removed; a top-up changes its holding's TH/s in place (each
+//!   holding knows its list position) and the prefix sums are recomputed
+//!   from the first changed position on.
 //! - **Agent books** are kept lazily: each list has difference arrays over
 //!   its positions; [`Population::settle`] adds the step's revenue per
 //!   effective TH/s and its length in days at the operating prefix's end in
