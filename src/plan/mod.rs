@@ -268,6 +268,15 @@ impl Plan {
         })
     }
 
+    /// The scenarios of the batch's points (the base alone for a plain
+    /// batch).
+    fn point_scenarios(&self) -> &[Scenario] {
+        match &self.sweep {
+            Some(sw) => sw.scenarios.as_slice(),
+            None => std::slice::from_ref(&self.base),
+        }
+    }
+
     /// The estimated peak memory of this batch run with `threads` worker
     /// threads (all available cores when `None`), in bytes: the largest of
     /// its points' estimates (see [`crate::resources`]).
@@ -292,10 +301,7 @@ impl Plan {
             band_runs,
             threads,
         };
-        let scenarios = match &self.sweep {
-            Some(sw) => sw.scenarios.as_slice(),
-            None => std::slice::from_ref(&self.base),
-        };
+        let scenarios = self.point_scenarios();
         scenarios
             .iter()
             .map(|sc| crate::resources::estimate_batch_memory_bytes(sc, &shape))
@@ -307,10 +313,7 @@ impl Plan {
     /// its runs, counting the agents a run starts with; entry can raise
     /// them up to `max_agents`).
     pub fn estimated_work(&self) -> (u64, u64) {
-        let scenarios = match &self.sweep {
-            Some(sw) => sw.scenarios.as_slice(),
-            None => std::slice::from_ref(&self.base),
-        };
+        let scenarios = self.point_scenarios();
         let runs = self.layout.runs_per_point;
         scenarios
             .iter()
