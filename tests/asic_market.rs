@@ -24,6 +24,7 @@ fn bids() -> impl Strategy<Value = Vec<Bid>> {
             .enumerate()
             .map(|(i, (value, budget, max_th))| Bid {
                 bidder: i as u32,
+                rank: i as u32,
                 value_usd_per_th: value,
                 budget_usd: budget,
                 max_th,
@@ -211,4 +212,28 @@ fn sufficient_bids_stops_only_when_demand_exceeds_the_supply() {
     need.take(&Bid::uncapped(1, 10.0, 1_000.0));
     assert!(need.needs(10.0));
     assert!(!need.needs(9.99));
+}
+
+#[test]
+fn equal_bids_go_by_rank_then_bidder() {
+    // Three bids of one value and one budget for 1 TH/s at most: the lowest
+    // rank buys, whatever the bidder indices (the population ranks agents by
+    // draw order, which renumbering keeps).
+    let mut b: Vec<Bid> = [(7, 2), (3, 1), (5, 0)]
+        .iter()
+        .map(|&(bidder, rank)| Bid {
+            rank,
+            ..Bid::uncapped(bidder, 10.0, 10.0)
+        })
+        .collect();
+    let c = clear(&mut b, 1.0, 1.0);
+    assert_eq!(b[0].bidder, 5);
+    assert!((c.quantity_of(0, &b[0]) - 1.0).abs() < 1e-12);
+    assert_eq!(c.quantity_of(1, &b[1]) + c.quantity_of(2, &b[2]), 0.0);
+    assert_eq!(b.iter().map(|x| x.rank).collect::<Vec<_>>(), [0, 1, 2]);
+    // Equal ranks fall back to the bidder.
+    let mut e = vec![Bid::uncapped(9, 10.0, 10.0), Bid::uncapped(4, 10.0, 10.0)];
+    e.iter_mut().for_each(|x| x.rank = 0);
+    clear(&mut e, 1.0, 1.0);
+    assert_eq!(e[0].bidder, 4);
 }

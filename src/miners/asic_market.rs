@@ -38,6 +38,10 @@
 pub struct Bid {
     /// Who bids (an agent index, or a candidate entrant's slot).
     pub bidder: u32,
+    /// Order among bids of equal value, lower first (then `bidder`): the
+    /// population gives an agent's draw order, which stays the same when
+    /// agents are renumbered; [`Bid::uncapped`] sets it to `bidder`.
+    pub rank: u32,
     /// The most it would pay per TH/s, USD.
     pub value_usd_per_th: f64,
     /// Cash it spends at any price below its value, USD.
@@ -52,6 +56,7 @@ impl Bid {
     pub fn uncapped(bidder: u32, value_usd_per_th: f64, budget_usd: f64) -> Bid {
         Bid {
             bidder,
+            rank: bidder,
             value_usd_per_th,
             budget_usd,
             max_th: f64::INFINITY,
@@ -120,6 +125,7 @@ pub fn clear(bids: &mut [Bid], supply_th: f64, reserve_usd_per_th: f64) -> Clear
     bids.sort_by(|a, b| {
         b.value_usd_per_th
             .total_cmp(&a.value_usd_per_th)
+            .then(a.rank.cmp(&b.rank))
             .then(a.bidder.cmp(&b.bidder))
     });
     let nothing = Clearing {

@@ -448,6 +448,10 @@ pub struct Population {
     agent_k: Vec<f64>,
     agent_cash: Vec<f64>,
     agent_last_holding: Vec<u32>,
+    /// The agent's place in the order the agents were drawn (initial
+    /// agents) or entered: the clearing market's order among equal bids,
+    /// kept when agents are renumbered.
+    agent_rank: Vec<u32>,
     /// Power of the agent's site at the meter, W (infinite outside finite
     /// power regions).
     agent_site_w: Vec<f64>,
@@ -649,6 +653,7 @@ impl Population {
             agent_k: Vec::with_capacity(n_agents),
             agent_cash: Vec::with_capacity(n_agents),
             agent_last_holding: Vec::with_capacity(n_agents),
+            agent_rank: Vec::with_capacity(n_agents),
             agent_site_w: Vec::with_capacity(n_agents),
             agent_load_w: Vec::with_capacity(n_agents),
             used_market: cfg.used_market,
@@ -768,7 +773,52 @@ impl Population {
             }
         }
         self.sort_groups();
+        self.number_agents_in_cost_order();
         Ok(())
+    }
+
+    /// Renumbers the agents so that ids follow the groups' sorted lists
+    /// (group by group, cost factor ascending): the walks over a group's
+    /// agents in cost order (buyer heads, bids, the initial fleet, and so
+    /// the holdings) then go through the agent arrays in memory order
+    /// instead of jumping about them (at 100,000 agents 2.4 times as
+    /// fast). No result changes: every choice is made in sorted order;
+    /// agents of equal cost factor, which the lists hold in descending id,
+    /// are numbered so that they still are; and bids of equal value are
+    /// ordered by the agents' draw order (`agent_rank`), not by id (agents
+    /// whose cost factors differ in the last bit can bid the same value).
+    fn number_agents_in_cost_order(&mut self) {
+        let mut perm = vec![0u32; self.agent_group.len()];
+        let mut base = 0usize;
+        for sorted in &mut self.group_sorted {
+            let mut i = 0;
+            while i < sorted.len() {
+                let k = self.agent_k[sorted[i] as usize];
+                let mut j = i + 1;
+                while j < sorted.len() && self.agent_k[sorted[j] as usize] == k {
+                    j += 1;
+                }
+                // sorted[i..j] ties: descending old ids get descending new ones.
+                for (d, id) in sorted[i..j].iter_mut().enumerate() {
+                    let new = base + j - 1 - d;
+                    perm[new] = *id;
+                    *id = new as u32;
+                }
+                i = j;
+            }
+            base += sorted.len();
+        }
+        fn permute<T: Copy>(v: &mut Vec<T>, perm: &[u32]) {
+            *v = perm.iter().map(|&old| v[old as usize]).collect();
+        }
+        permute(&mut self.agent_group, &perm);
+        permute(&mut self.agent_price, &perm);
+        permute(&mut self.agent_k, &perm);
+        permute(&mut self.agent_cash, &perm);
+        permute(&mut self.agent_last_holding, &perm);
+        permute(&mut self.agent_rank, &perm);
+        permute(&mut self.agent_site_w, &perm);
+        permute(&mut self.agent_load_w, &perm);
     }
 
     /// In each finite power region, gives every initial agent a site of
@@ -993,6 +1043,7 @@ impl Population {
         self.agent_k.push(k);
         self.agent_cash.push(cash);
         self.agent_last_holding.push(NONE);
+        self.agent_rank.push(id as u32);
         self.agent_site_w.push(site_w);
         self.agent_load_w.push(0.0);
         id
@@ -1910,6 +1961,7 @@ impl Population {
         let desc = |a: &Bid, b: &Bid| {
             b.value_usd_per_th
                 .total_cmp(&a.value_usd_per_th)
+                .then(a.rank.cmp(&b.rank))
                 .then(a.bidder.cmp(&b.bidder))
         };
         bids.sort_unstable_by(desc);
@@ -1982,6 +2034,7 @@ impl Population {
         let room = self.site_room_th(a as usize, g);
         (cash > 0.0 && room > 0.0).then(|| Bid {
             max_th: room,
+            rank: self.agent_rank[a as usize],
             ..Bid::uncapped(a, value, cash)
         })
     }
