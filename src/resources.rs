@@ -45,9 +45,11 @@ pub const TYPICAL_GENERATIONS: u64 = 32;
 pub const REPORT_BYTES_PER_STEP: u64 = 1024;
 
 /// Address space reserved apart from the data: the program and its first
-/// heap, and per thread a stack and an allocator arena (glibc reserves
-/// 64 MiB of address space for each arena; this counts under `ulimit -v`).
+/// heap.
 pub const BASE_BYTES: u64 = 64 << 20;
+/// Address space each worker thread reserves: a stack and an allocator
+/// arena (glibc reserves 64 MiB of address space for each arena; this
+/// counts under `ulimit -v`).
 pub const BYTES_PER_THREAD: u64 = 72 << 20;
 
 /// What a batch runs, for [`estimate_batch_memory_bytes`].

@@ -63,6 +63,17 @@ impl Bid {
         }
     }
 
+    /// The order in which bids are served: value, highest first; equal
+    /// values by rank, then bidder (a total order, bidders being
+    /// distinct). [`clear`] sorts by it, and a caller that merges bids
+    /// before clearing must walk them in it too.
+    pub fn by_value_desc(a: &Bid, b: &Bid) -> std::cmp::Ordering {
+        b.value_usd_per_th
+            .total_cmp(&a.value_usd_per_th)
+            .then(a.rank.cmp(&b.rank))
+            .then(a.bidder.cmp(&b.bidder))
+    }
+
     /// TH/s demanded at price `p` (below the bid's value).
     fn demand_at(&self, p: f64) -> f64 {
         (self.budget_usd / p).min(self.max_th)
@@ -122,12 +133,7 @@ pub fn clear(bids: &mut [Bid], supply_th: f64, reserve_usd_per_th: f64) -> Clear
     // slice. The stable sort finds the runs that callers often pass (the
     // population's bids come group by group, each falling in value) and
     // merges them in linear time; it allocates a buffer, once per call.
-    bids.sort_by(|a, b| {
-        b.value_usd_per_th
-            .total_cmp(&a.value_usd_per_th)
-            .then(a.rank.cmp(&b.rank))
-            .then(a.bidder.cmp(&b.bidder))
-    });
+    bids.sort_by(Bid::by_value_desc);
     let nothing = Clearing {
         price_usd_per_th: reserve,
         quantity_th: 0.0,

@@ -1958,12 +1958,8 @@ impl Population {
         floor: f64,
         supply_th: f64,
     ) {
-        let desc = |a: &Bid, b: &Bid| {
-            b.value_usd_per_th
-                .total_cmp(&a.value_usd_per_th)
-                .then(a.rank.cmp(&b.rank))
-                .then(a.bidder.cmp(&b.bidder))
-        };
+        // The clearing's own order, so the merge takes bids as it serves them.
+        let desc = Bid::by_value_desc;
         bids.sort_unstable_by(desc);
         let entrants = bids.len();
         let mut next_entrant = 0;
