@@ -311,6 +311,20 @@ pub(crate) fn worth_buying_now(value: f64, next_value: f64, next_price: f64) -> 
     value / (1.0 + (next_value / next_price - 1.0).max(0.0))
 }
 
+/// The whole units in `q`, at most 2^63: `q.floor().min(2^63) as u64`
+/// (0 for negative `q`, 2^63 for NaN), without a call to libm's `floor`
+/// (x86-64's baseline has no rounding instruction), which was 4 % of the
+/// posted market's daily purchases: truncation is the floor for `q ≥ 0`,
+/// and the cast saturates negative values to 0.
+fn whole_units(q: f64) -> u64 {
+    const CAP: f64 = u64::MAX as f64 / 2.0;
+    if q >= CAP || q.is_nan() {
+        CAP as u64
+    } else {
+        q as u64
+    }
+}
+
 /// A holding's term of `Population::book_end_group`: its straight-line
 /// depreciation per day × the day its book value reaches zero.
 fn book_end(th: f64, paid_per_th: f64, delivered_day: f64, lifetime_days: f64) -> f64 {
@@ -384,6 +398,9 @@ struct HoldingList {
     op: usize,
     diff_rev: Vec<f64>,
     diff_days: Vec<f64>,
+    /// The positions of `diff_rev` and `diff_days` written since the last
+    /// materialisation (with repeats): every other entry is zero.
+    touched: Vec<u32>,
     accrued: bool,
     elapsed_days: f64,
     /// No holding of the list was delivered before this day, and none
@@ -487,6 +504,10 @@ pub struct Population {
     h_cost: Vec<f64>,
     h_delivered_day: Vec<f64>,
     h_paid_per_th: Vec<f64>,
+    /// Each holding's term of `book_end_group` (`book_end` of its TH/s,
+    /// price paid, delivery day and lifetime), kept so that a top-up or a
+    /// removal takes out exactly what was put in without recomputing it.
+    h_book_end: Vec<f64>,
     h_alive: Vec<bool>,
     /// Each holding's position in its list's arrays, as of the list's last
     /// rebuild (meaningless for holdings added since).
@@ -681,6 +702,7 @@ impl Population {
             h_cost: Vec::new(),
             h_delivered_day: Vec::new(),
             h_paid_per_th: Vec::new(),
+            h_book_end: Vec::new(),
             h_alive: Vec::new(),
             h_pos: Vec::new(),
             free_holdings: Vec::new(),
@@ -1091,22 +1113,43 @@ impl Population {
         debug_assert!(!list.dirty, "cash accrues only on rebuilt lists");
         let n = list.cost.len();
         let elapsed = list.elapsed_days;
+        // Holding i earns the sums of the difference entries above it
+        // (positions i + 1 ..= n). Only the touched entries are non-zero,
+        // so the sums are constant between them: they are added at the
+        // touched positions alone, from the top down, which gives the same
+        // bits as adding every entry (a sum of non-negative terms plus
+        // +0.0 is itself), and the holdings between two of them are a
+        // segment with no chain from one holding to the next.
+        list.touched.sort_unstable_by(|a, b| b.cmp(a));
+        list.touched.dedup();
         let (mut acc_r, mut acc_d) = (0.0, 0.0);
-        // Slices zipped up front: no bounds checks and no reloads in the loop.
         let cash = &mut self.agent_cash;
-        let terms = list.diff_rev[1..=n]
-            .iter()
-            .zip(&list.diff_days[1..=n])
-            .zip(&list.th[..n])
-            .zip(&list.agent[..n])
-            .zip(&list.cost[..n]);
-        for ((((&r, &d), &th), &a), &c) in terms.rev() {
-            acc_r += r;
-            acc_d += d;
-            cash[a as usize] += th * avail * (acc_r - c * acc_d) - other * th * elapsed;
+        let mut end = n;
+        let mut segment = |from: usize, to: usize, acc_r: f64, acc_d: f64| {
+            // Slices zipped up front: no bounds checks in the loop.
+            let terms = list.th[from..to]
+                .iter()
+                .zip(&list.agent[from..to])
+                .zip(&list.cost[from..to]);
+            // From the top down, as the segments: an agent with two
+            // holdings in the list gets its terms in the same order.
+            for ((&th, &a), &c) in terms.rev() {
+                cash[a as usize] += th * avail * (acc_r - c * acc_d) - other * th * elapsed;
+            }
+        };
+        for &p in &list.touched {
+            let p = p as usize;
+            segment(p, end, acc_r, acc_d);
+            acc_r += list.diff_rev[p];
+            acc_d += list.diff_days[p];
+            end = p;
         }
-        list.diff_rev.iter_mut().for_each(|x| *x = 0.0);
-        list.diff_days.iter_mut().for_each(|x| *x = 0.0);
+        segment(0, end, acc_r, acc_d);
+        for &p in &list.touched {
+            list.diff_rev[p as usize] = 0.0;
+            list.diff_days[p as usize] = 0.0;
+        }
+        list.touched.clear();
         list.accrued = false;
         list.elapsed_days = 0.0;
     }
@@ -1181,6 +1224,7 @@ impl Population {
         list.diff_rev.resize(n + 1, 0.0);
         list.diff_days.clear();
         list.diff_days.resize(n + 1, 0.0);
+        list.touched.clear();
         list.op = list.op.min(n);
         list.dirty = false;
         list.sums_from = None;
@@ -1211,13 +1255,17 @@ impl Population {
             && self.h_gen[last as usize] == gen as u32
         {
             let i = last as usize;
-            self.book_end_group[group] -= self.holding_book_end(i);
             let old = self.h_th[i];
             let new = old + th;
-            self.h_delivered_day[i] = (old * self.h_delivered_day[i] + th * delivered_day) / new;
-            self.h_paid_per_th[i] = (old * self.h_paid_per_th[i] + th * paid_per_th) / new;
+            let delivered = (old * self.h_delivered_day[i] + th * delivered_day) / new;
+            let paid = (old * self.h_paid_per_th[i] + th * paid_per_th) / new;
+            let term = book_end(new, paid, delivered, life);
+            self.h_delivered_day[i] = delivered;
+            self.h_paid_per_th[i] = paid;
             self.h_th[i] = new;
-            self.book_end_group[group] += self.holding_book_end(i);
+            self.book_end_group[group] -= self.h_book_end[i];
+            self.book_end_group[group] += term;
+            self.h_book_end[i] = term;
             // In place: the holding keeps its place in the list (same
             // owner, same generation, so the same cost).
             let list = &mut self.lists[l];
@@ -1229,6 +1277,7 @@ impl Population {
             }
         } else {
             let cost = self.gen_j[gen] * self.agent_k[agent];
+            let term = book_end(th, paid_per_th, delivered_day, life);
             let id = match self.free_holdings.pop() {
                 Some(id) => {
                     let i = id as usize;
@@ -1238,6 +1287,7 @@ impl Population {
                     self.h_cost[i] = cost;
                     self.h_delivered_day[i] = delivered_day;
                     self.h_paid_per_th[i] = paid_per_th;
+                    self.h_book_end[i] = term;
                     self.h_alive[i] = true;
                     id
                 }
@@ -1248,6 +1298,7 @@ impl Population {
                     self.h_cost.push(cost);
                     self.h_delivered_day.push(delivered_day);
                     self.h_paid_per_th.push(paid_per_th);
+                    self.h_book_end.push(term);
                     self.h_alive.push(true);
                     self.h_pos.push(u32::MAX);
                     (self.h_agent.len() - 1) as u32
@@ -1258,24 +1309,12 @@ impl Population {
             list.min_delivered = list.min_delivered.min(delivered_day);
             list.max_cost = list.max_cost.max(cost);
             self.agent_last_holding[agent] = id;
-            self.book_end_group[group] += self.holding_book_end(id as usize);
+            self.book_end_group[group] += term;
             self.lists[l].dirty = true;
         }
         self.lists[l].installed_th += th;
         self.installed_th_group[group] += th;
         self.amort_usd_per_day_group[group] += th * paid_per_th / life;
-    }
-
-    /// A holding's term of `book_end_group`: its depreciation per day ×
-    /// (delivery day + lifetime), the day its book value reaches zero.
-    fn holding_book_end(&self, i: usize) -> f64 {
-        let life = self.gen_lifetime_days[self.h_gen[i] as usize];
-        book_end(
-            self.h_th[i],
-            self.h_paid_per_th[i],
-            self.h_delivered_day[i],
-            life,
-        )
     }
 
     /// Book value of group `k`'s machines on day `now`: straight-line
@@ -1525,12 +1564,7 @@ impl Population {
     /// list.
     fn remove_holding(&mut self, i: usize, g: usize, k: usize) {
         let life = self.gen_lifetime_days[g];
-        self.book_end_group[k] -= book_end(
-            self.h_th[i],
-            self.h_paid_per_th[i],
-            self.h_delivered_day[i],
-            life,
-        );
+        self.book_end_group[k] -= self.h_book_end[i];
         self.h_alive[i] = false;
         let a = self.h_agent[i] as usize;
         let w = self.h_th[i] * self.gen_j[g] * self.groups[k].pue;
@@ -2323,11 +2357,10 @@ impl Population {
             }
             let Some(k) = best else { break };
             let a = self.group_sorted[k][self.head[k]] as usize;
-            let units = ((self.agent_cash[a] / unit_price)
-                .min(self.site_room_th(a, g) / unit_th)
-                .floor()
-                .min(u64::MAX as f64 / 2.0) as u64)
-                .min(cap_units);
+            let units = whole_units(
+                (self.agent_cash[a] / unit_price).min(self.site_room_th(a, g) / unit_th),
+            )
+            .min(cap_units);
             if units > 0 {
                 self.place_order(a, g, units, unit_th, price, now);
                 cap_units -= units;
@@ -2359,11 +2392,8 @@ impl Population {
             } else {
                 f64::INFINITY
             };
-            let units = ((self.entry_capital / unit_price)
-                .min(site_units)
-                .floor()
-                .min(u64::MAX as f64 / 2.0) as u64)
-                .min(cap_units);
+            let units =
+                whole_units((self.entry_capital / unit_price).min(site_units)).min(cap_units);
             if npv > 0.0 && units >= 1 {
                 let a = self.push_agent(k, e.usd_per_kwh, self.entry_capital, e.site_w);
                 self.place_order(a, g, units, unit_th, price, now);
@@ -2451,6 +2481,7 @@ impl Population {
             if list.op > 0 {
                 list.diff_rev[list.op] += rho;
                 list.diff_days[list.op] += dt;
+                list.touched.push(list.op as u32);
                 list.accrued = true;
             }
             list.elapsed_days += dt;
@@ -2563,6 +2594,41 @@ mod tests {
         r.release(250e6);
         assert_eq!(r.marginal_price(), Some(0.03));
         assert_eq!(r.used_w, 150e6);
+    }
+
+    #[test]
+    fn whole_units_is_the_saturated_floor() {
+        let cap = u64::MAX as f64 / 2.0;
+        let floor_units = |q: f64| q.floor().min(cap) as u64;
+        let mut qs = vec![
+            0.0,
+            -0.0,
+            -0.5,
+            -1.0,
+            -1e300,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::NAN,
+            0.999_999_999_999_999_9,
+            1.0,
+            1.5,
+            2.0_f64.powi(52) + 0.5,
+            2.0_f64.powi(53),
+            cap,
+            cap * (1.0 - f64::EPSILON),
+            cap * 2.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        let mut x = 0.123_f64;
+        for _ in 0..2_000 {
+            x = (x * 1.618_033_988_749_895 + 0.377) % 1.0;
+            qs.push(10f64.powf(x * 40.0 - 10.0));
+            qs.push(-10f64.powf(x * 5.0));
+        }
+        for q in qs {
+            assert_eq!(whole_units(q), floor_units(q), "q = {q:e}");
+        }
     }
 
     #[test]
