@@ -21,7 +21,8 @@
 //!   number of agents. Lists are re-sorted only when holdings are added
 //!   or removed; a top-up changes its holding's TH/s in place (each
 //!   holding knows its list position) and the prefix sums are recomputed
-//!   from the first changed position on.
+//!   from the first changed position on, as far as the operating prefix
+//!   reads them.
 //! - **Agent books** are kept lazily: each list has difference arrays over
 //!   its positions; [`Population::settle`] adds the step's revenue per
 //!   effective TH/s and its length in days at the operating prefix's end in
@@ -325,6 +326,39 @@ fn whole_units(q: f64) -> u64 {
     }
 }
 
+/// What one segment of a list's holdings earns in a cash pass
+/// ([`Population::materialize`]): the list's availability, its group's
+/// other costs per TH-day, the days since the last pass, and the sums of
+/// revenue per effective TH/s and of operating days over the segment.
+#[derive(Debug, Clone, Copy)]
+struct AccrualRates {
+    avail: f64,
+    other: f64,
+    elapsed: f64,
+    acc_r: f64,
+    acc_d: f64,
+}
+
+impl AccrualRates {
+    /// Books the segment's earnings to its owners, from the last holding
+    /// down (so an agent with two holdings in the list gets its terms in
+    /// the order of the list). The rates are copied into registers, and
+    /// the slices are zipped up front: no bounds checks and no reloads in
+    /// the loop.
+    fn accrue(self, cash: &mut [f64], th: &[f64], agent: &[u32], cost: &[f64]) {
+        let AccrualRates {
+            avail,
+            other,
+            elapsed,
+            acc_r,
+            acc_d,
+        } = self;
+        for ((&th, &a), &c) in th.iter().zip(agent).zip(cost).rev() {
+            cash[a as usize] += th * avail * (acc_r - c * acc_d) - other * th * elapsed;
+        }
+    }
+}
+
 /// A holding's term of `Population::book_end_group`: its straight-line
 /// depreciation per day × the day its book value reaches zero.
 fn book_end(th: f64, paid_per_th: f64, delivered_day: f64, lifetime_days: f64) -> f64 {
@@ -390,7 +424,9 @@ struct HoldingList {
     cum_eff_price: Vec<f64>,
     dirty: bool,
     /// A list that is not `dirty` but whose `th` changed in place (top-ups)
-    /// from this position on: its prefix sums are recomputed from there.
+    /// from this position on: `cum_eff[..=p]` and `cum_eff_price[..=p]`
+    /// are up to date, the rest is recomputed from there when read
+    /// ([`HoldingList::sums_to`]).
     sums_from: Option<usize>,
     /// The first `sorted` ids are in list order (additions since the
     /// last rebuild are appended; a removal resets it to 0).
@@ -413,6 +449,38 @@ struct HoldingList {
     /// Installed (nominal) TH/s of the list's holdings, kept as holdings
     /// are added and removed.
     installed_th: f64,
+}
+
+impl HoldingList {
+    /// Brings the prefix sums up to date to position `m` (`cum_eff[m]` and
+    /// `cum_eff_price[m]`, the operating prefix's totals) after top-ups in
+    /// place: the same operations in the same order as
+    /// [`Population::rebuild`], so the same bits, from the first position
+    /// topped up and only as far as is read (the sums of switched-off
+    /// holdings are brought up to date when they run, or at the next
+    /// rebuild).
+    fn sums_to(&mut self, m: usize, avail: f64) {
+        let Some(from) = self.sums_from else {
+            return;
+        };
+        if m <= from {
+            return;
+        }
+        let (mut e, mut ep) = (self.cum_eff[from], self.cum_eff_price[from]);
+        let terms = self.th[from..m]
+            .iter()
+            .zip(&self.price[from..m])
+            .zip(self.cum_eff[from + 1..=m].iter_mut())
+            .zip(self.cum_eff_price[from + 1..=m].iter_mut());
+        for (((&th, &price), ce), cep) in terms {
+            let eff = th * avail;
+            e += eff;
+            ep += eff * price;
+            *ce = e;
+            *cep = ep;
+        }
+        self.sums_from = (m < self.th.len()).then_some(m);
+    }
 }
 
 /// One group's agents bidding in decreasing value: the next agent to value
@@ -1006,38 +1074,14 @@ impl Population {
         }
     }
 
-    /// Re-sorts every list changed since its last rebuild, and brings the
-    /// prefix sums of lists topped up in place up to date.
+    /// Re-sorts every list changed since its last rebuild (lists topped
+    /// up in place bring their prefix sums up to date when read,
+    /// [`HoldingList::sums_to`]).
     fn rebuild_dirty_lists(&mut self) {
         for l in 0..self.lists.len() {
             if self.lists[l].dirty {
                 self.rebuild(l);
-            } else if let Some(from) = self.lists[l].sums_from {
-                self.refresh_sums(l, from);
             }
-        }
-    }
-
-    /// Recomputes list `l`'s prefix sums from the first position topped up
-    /// since its last rebuild: the same operations in the same order as
-    /// [`Population::rebuild`], so the same bits, in O(changed suffix)
-    /// streaming passes instead of a gather of every holding.
-    fn refresh_sums(&mut self, l: usize, from: usize) {
-        let avail = self.groups[l % self.groups.len()].availability;
-        let list = &mut self.lists[l];
-        list.sums_from = None;
-        let (mut e, mut ep) = (list.cum_eff[from], list.cum_eff_price[from]);
-        let terms = list.th[from..]
-            .iter()
-            .zip(&list.price[from..])
-            .zip(list.cum_eff[from + 1..].iter_mut())
-            .zip(list.cum_eff_price[from + 1..].iter_mut());
-        for (((&th, &price), ce), cep) in terms {
-            let eff = th * avail;
-            e += eff;
-            ep += eff * price;
-            *ce = e;
-            *cep = ep;
         }
     }
 
@@ -1082,12 +1126,14 @@ impl Population {
     }
 
     /// Power at the meter of `th` TH/s of generation `gen` run by agent `a`, W.
+    #[inline]
     fn meter_w(&self, a: usize, gen: usize, th: f64) -> f64 {
         th * self.gen_j[gen] * self.groups[self.agent_group[a] as usize].pue
     }
 
     /// TH/s of generation `gen` that agent `a`'s site has room for
     /// (infinite outside finite power regions).
+    #[inline]
     fn site_room_th(&self, a: usize, gen: usize) -> f64 {
         let site = self.agent_site_w[a];
         if site.is_infinite() {
@@ -1101,7 +1147,21 @@ impl Population {
     }
 
     /// Brings the cash of the agents of list `l` up to date.
+    #[inline]
     fn materialize(&mut self, l: usize) {
+        // The common case first, without the group lookup's integer
+        // division: nothing booked since the last pass (every delivery
+        // but a review's first asks).
+        let list = &self.lists[l];
+        if !list.accrued && list.elapsed_days == 0.0 {
+            return;
+        }
+        self.materialize_booked(l);
+    }
+
+    /// [`Population::materialize`] of a list with a step booked or time
+    /// elapsed since its last pass.
+    fn materialize_booked(&mut self, l: usize) {
         let k = l % self.groups.len();
         let avail = self.groups[k].availability;
         let other = self.groups[k].other;
@@ -1123,19 +1183,22 @@ impl Population {
         list.touched.sort_unstable_by(|a, b| b.cmp(a));
         list.touched.dedup();
         let (mut acc_r, mut acc_d) = (0.0, 0.0);
-        let cash = &mut self.agent_cash;
+        let cash = self.agent_cash.as_mut_slice();
         let mut end = n;
         let mut segment = |from: usize, to: usize, acc_r: f64, acc_d: f64| {
-            // Slices zipped up front: no bounds checks in the loop.
-            let terms = list.th[from..to]
-                .iter()
-                .zip(&list.agent[from..to])
-                .zip(&list.cost[from..to]);
-            // From the top down, as the segments: an agent with two
-            // holdings in the list gets its terms in the same order.
-            for ((&th, &a), &c) in terms.rev() {
-                cash[a as usize] += th * avail * (acc_r - c * acc_d) - other * th * elapsed;
-            }
+            let rates = AccrualRates {
+                avail,
+                other,
+                elapsed,
+                acc_r,
+                acc_d,
+            };
+            rates.accrue(
+                cash,
+                &list.th[from..to],
+                &list.agent[from..to],
+                &list.cost[from..to],
+            );
         };
         for &p in &list.touched {
             let p = p as usize;
@@ -1400,6 +1463,7 @@ impl Population {
             }
             let (g, k) = (l / n_grp, l % n_grp);
             let grp = &self.groups[k];
+            list.sums_to(m, grp.availability);
             let eff = list.cum_eff[m];
             let jp = self.gen_j[g] * grp.pue;
             let e = jp * KWH_PER_TH_DAY_PER_J_PER_TH * list.cum_eff_price[m];
@@ -2408,6 +2472,7 @@ impl Population {
 
     /// Moves group `k`'s buyer head past agents that cannot pay for one
     /// unit and caches the NPV per TH/s of the agent there.
+    #[inline]
     fn advance_head(&mut self, k: usize, unit_price: f64) {
         let sorted = &self.group_sorted[k];
         let mut h = self.head[k];
@@ -2430,6 +2495,7 @@ impl Population {
     /// TH/s (the clearing market: quantities are continuous), paid now
     /// from its cash (never below zero: the payment is at most the budget
     /// bid, up to rounding).
+    #[inline]
     fn order_th(&mut self, agent: usize, gen: usize, th: f64, price: f64, now: f64) {
         let cost = th * price;
         self.agent_cash[agent] = (self.agent_cash[agent] - cost).max(0.0);
@@ -2447,6 +2513,7 @@ impl Population {
         });
     }
 
+    #[inline]
     fn place_order(
         &mut self,
         agent: usize,
