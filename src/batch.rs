@@ -170,13 +170,27 @@ impl Bands {
             .par_chunks_mut(m)
             .enumerate()
             .for_each(|(s, cells)| {
-                for (k, metric) in BAND_METRICS.iter().enumerate() {
-                    let cell = &mut cells[k];
-                    for records in runs {
-                        if let Some(v) = records.get(s).and_then(|r| (metric.value)(r)) {
-                            cell.moments.push(v);
-                            cell.sketch.push(v);
+                // Each run's record is read once for all metrics (metric by
+                // metric, every metric re-read the record of every run from
+                // a different allocation), into one column of values per
+                // metric, in run order; each cell then takes its column:
+                // the moments value by value, the sketch in one merge.
+                const M: usize = BAND_METRICS.len();
+                const RUNS: usize = CHUNK_RUNS as usize;
+                let mut columns = [[0.0f64; RUNS]; M];
+                for group in runs.chunks(RUNS) {
+                    let mut len = [0usize; M];
+                    for r in group.iter().filter_map(|records| records.get(s)) {
+                        for (k, metric) in BAND_METRICS.iter().enumerate() {
+                            if let Some(v) = (metric.value)(r) {
+                                columns[k][len[k]] = v;
+                                len[k] += 1;
+                            }
                         }
+                    }
+                    for ((cell, column), &n) in cells.iter_mut().zip(&columns).zip(&len) {
+                        column[..n].iter().for_each(|&v| cell.moments.push(v));
+                        cell.sketch.push_many(&column[..n]);
                     }
                 }
             });

@@ -47,6 +47,25 @@ pub trait Observer: Sync {
 /// An observer that ignores everything.
 impl Observer for () {}
 
+/// A checkpoint that took `d` to write is followed by at least
+/// `CHECKPOINT_WAIT_FACTOR × d` of running before the next, so that
+/// checkpoints take at most 1 / (1 + 19) = 5 % of a batch's time whatever
+/// `--checkpoint-every` says (the bands of a long batch take a second or
+/// more to write).
+pub const CHECKPOINT_WAIT_FACTOR: u32 = 19;
+
+/// The least time from one checkpoint to the next: `every`, or, if the
+/// last one took `took` to write, `CHECKPOINT_WAIT_FACTOR × took` when
+/// that is longer (`every` = 0 keeps "after every chunk": it is asked for
+/// explicitly).
+pub fn checkpoint_gap(every: Duration, took: Duration) -> Duration {
+    if every.is_zero() {
+        every
+    } else {
+        every.max(took.saturating_mul(CHECKPOINT_WAIT_FACTOR))
+    }
+}
+
 /// How [`Plan::execute`] runs a plan.
 #[derive(Debug)]
 pub struct ExecOptions<'a> {
@@ -56,7 +75,8 @@ pub struct ExecOptions<'a> {
     pub shard: Option<Shard>,
     /// Continue from the checkpoint in `<out>/.partials/` if there is one.
     pub resume: bool,
-    /// Least time between checkpoints (zero: after every chunk of runs).
+    /// Least time between checkpoints (zero: after every chunk of runs);
+    /// longer after a slow checkpoint ([`checkpoint_gap`]).
     pub checkpoint_every: Duration,
     /// Raised (by a signal handler, say) to stop after the chunk in
     /// flight; the finished chunks are saved in a checkpoint.
@@ -232,10 +252,13 @@ impl Plan {
             };
         let mut kept = Vec::new();
         let mut last_checkpoint = Instant::now();
+        let mut gap = opt.checkpoint_every;
         let mut save = |a: &JobsAggregate| -> Result<(), PlanError> {
-            if a.jobs.end < target.end && last_checkpoint.elapsed() >= opt.checkpoint_every {
+            if a.jobs.end < target.end && last_checkpoint.elapsed() >= gap {
+                let writing = Instant::now();
                 write_partial(&checkpoint, &manifest, a).map_err(write_err(&checkpoint))?;
                 last_checkpoint = Instant::now();
+                gap = checkpoint_gap(opt.checkpoint_every, writing.elapsed());
             }
             Ok(())
         };
@@ -459,4 +482,21 @@ fn band_table(bands: &crate::batch::Bands) -> crate::report::tables::BandTable {
         table.metrics.insert(metric.name.to_string(), m);
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_checkpoint_waits_nineteen_times_its_writing() {
+        let s = Duration::from_secs_f64;
+        assert_eq!(checkpoint_gap(s(10.0), s(0.1)), s(10.0));
+        assert_eq!(checkpoint_gap(s(10.0), s(1.0)), s(19.0));
+        assert_eq!(checkpoint_gap(s(1.0), s(0.5)), s(9.5));
+        // Zero is "after every chunk", asked for explicitly.
+        assert_eq!(checkpoint_gap(Duration::ZERO, s(3.0)), Duration::ZERO);
+        // No overflow for absurd durations.
+        assert_eq!(checkpoint_gap(s(1.0), Duration::MAX), Duration::MAX);
+    }
 }

@@ -104,8 +104,10 @@ impl ExactSum {
     /// Propagates carries so each limb but the top is in [0, 2^32).
     fn normalize(&mut self) {
         for i in 0..EXACT_LIMBS - 1 {
-            let carry = self.limbs[i].div_euclid(1 << 32);
-            self.limbs[i] = self.limbs[i].rem_euclid(1 << 32);
+            // div_euclid and rem_euclid by 2^32, as a shift and a mask (in
+            // two's complement the same for negative limbs too).
+            let carry = self.limbs[i] >> 32;
+            self.limbs[i] &= 0xffff_ffff;
             self.limbs[i + 1] += carry;
         }
         self.pending = 0;
@@ -127,10 +129,18 @@ impl ExactSum {
         c.normalize();
         let mut total = 0.0;
         for i in (0..EXACT_LIMBS).rev() {
-            total += c.limbs[i] as f64 * 2f64.powi(EXACT_LOW_EXP + 32 * i as i32);
+            total += c.limbs[i] as f64 * limb_scale(i);
         }
         total
     }
+}
+
+/// The weight of limb `i` of an [`ExactSum`], 2^(EXACT_LOW_EXP + 32 i),
+/// built from its exponent bits (`2f64.powi`, which this replaces, is a
+/// library call per limb and gives the same, exact, powers of two).
+fn limb_scale(i: usize) -> f64 {
+    let exp = EXACT_LOW_EXP + 32 * i as i32;
+    f64::from_bits(((exp + 1023) as u64) << 52)
 }
 
 /// Count, mean and standard deviation of a stream of values, merged
@@ -252,7 +262,21 @@ fn gamma_ln() -> f64 {
 }
 
 fn bucket_of(x: f64) -> i32 {
-    (x.ln() / gamma_ln()).ceil().clamp(-1e6, 1e6) as i32
+    ceil_to_key((x.ln() / gamma_ln()).clamp(-1e6, 1e6))
+}
+
+/// `y.ceil() as i32` for `|y| ≤ 10^6` (NaN to 0, as the cast does),
+/// without a call to libm's `ceil` (x86-64's baseline has no rounding
+/// instruction): the truncation, plus one where it lies below `y`.
+/// Clamping before the ceiling gives the same key as after it, the bounds
+/// being whole numbers.
+fn ceil_to_key(y: f64) -> i32 {
+    let t = y as i32;
+    if (t as f64) < y {
+        t + 1
+    } else {
+        t
+    }
 }
 
 fn bucket_value(k: i32) -> f64 {
@@ -262,10 +286,19 @@ fn bucket_value(k: i32) -> f64 {
     2.0 * (k as f64 * gamma_ln()).exp() / (g + 1.0)
 }
 
+/// Where a value pushed into a [`QuantileSketch`] is counted.
+enum Slot {
+    Positive(i32),
+    Negative(i32),
+    Zero,
+}
+
 impl QuantileSketch {
-    pub fn push(&mut self, x: f64) {
+    /// Counts `x` in the extremes and the count and says where its bucket
+    /// is (`None`, and nothing counted, for a NaN or an infinity).
+    fn note(&mut self, x: f64) -> Option<Slot> {
         if !x.is_finite() {
-            return;
+            return None;
         }
         if self.count == 0 {
             (self.min, self.max) = (x, x);
@@ -274,12 +307,50 @@ impl QuantileSketch {
             self.max = self.max.max(x);
         }
         self.count += 1;
-        if x > f64::MIN_POSITIVE {
-            self.positive.add(bucket_of(x), 1);
+        Some(if x > f64::MIN_POSITIVE {
+            Slot::Positive(bucket_of(x))
         } else if x < -f64::MIN_POSITIVE {
-            self.negative.add(bucket_of(-x), 1);
+            Slot::Negative(bucket_of(-x))
         } else {
-            self.zeros += 1;
+            Slot::Zero
+        })
+    }
+
+    pub fn push(&mut self, x: f64) {
+        match self.note(x) {
+            Some(Slot::Positive(k)) => self.positive.add(k, 1),
+            Some(Slot::Negative(k)) => self.negative.add(k, 1),
+            Some(Slot::Zero) => self.zeros += 1,
+            None => {}
+        }
+    }
+
+    /// Pushes every value of `xs`: the same sketch as pushing them one at
+    /// a time (the counts per bucket do not depend on the order), with
+    /// their keys sorted and merged into the stores in one pass per 64.
+    pub fn push_many(&mut self, xs: &[f64]) {
+        const BATCH: usize = 64;
+        let (mut pos, mut neg) = ([0i32; BATCH], [0i32; BATCH]);
+        for chunk in xs.chunks(BATCH) {
+            let (mut np, mut nn) = (0, 0);
+            for &x in chunk {
+                match self.note(x) {
+                    Some(Slot::Positive(k)) => {
+                        pos[np] = k;
+                        np += 1;
+                    }
+                    Some(Slot::Negative(k)) => {
+                        neg[nn] = k;
+                        nn += 1;
+                    }
+                    Some(Slot::Zero) => self.zeros += 1,
+                    None => {}
+                }
+            }
+            pos[..np].sort_unstable();
+            neg[..nn].sort_unstable();
+            self.positive.add_sorted(&pos[..np]);
+            self.negative.add_sorted(&neg[..nn]);
         }
     }
 
@@ -362,6 +433,106 @@ impl QuantileSketch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pushing_many_gives_the_sketch_of_pushing_one_at_a_time() {
+        // Positive, negative, zero and non-finite values, narrow and wide
+        // spreads, in batches longer and shorter than the sketch's own.
+        let mut x = 0.3_f64;
+        let mut next = || {
+            x = (x * 3.713 + 0.131) % 1.0;
+            x
+        };
+        for case in 0..200 {
+            let decades = [0.01, 1.0, 30.0, 200.0][case % 4];
+            let mut one = QuantileSketch::default();
+            let mut many = QuantileSketch::default();
+            for _ in 0..3 {
+                let n = 1 + (next() * 150.0) as usize;
+                let xs: Vec<f64> = (0..n)
+                    .map(|i| match i % 17 {
+                        0 => 0.0,
+                        1 => f64::NAN,
+                        2 => -(10f64.powf(next() * decades)),
+                        _ => 10f64.powf((next() - 0.5) * decades),
+                    })
+                    .collect();
+                xs.iter().for_each(|&v| one.push(v));
+                many.push_many(&xs);
+                assert_eq!(many, one, "case {case}");
+                assert_eq!(
+                    postcard::to_allocvec(&many).unwrap(),
+                    postcard::to_allocvec(&one).unwrap()
+                );
+                for q in [0.0, 0.05, 0.5, 0.95, 1.0] {
+                    assert_eq!(many.quantile(q), one.quantile(q));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bucket_keys_are_libm_ceilings() {
+        let libm = |y: f64| y.ceil().clamp(-1e6, 1e6) as i32;
+        let mut ys = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            1.0 + f64::EPSILON,
+            -1.0 - f64::EPSILON,
+            1e6,
+            -1e6,
+            1e6 - 0.5,
+            -1e6 + 0.5,
+            2e6,
+            -2e6,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for i in 0..=20_000 {
+            let y = (i as f64 - 10_000.0) * 0.37;
+            ys.extend([y, y.next_up(), y.next_down()]);
+        }
+        for y in ys {
+            assert_eq!(ceil_to_key(y.clamp(-1e6, 1e6)), libm(y), "y = {y:e}");
+        }
+        // And the keys of values over the whole positive range.
+        let mut x = f64::MIN_POSITIVE * 1.5;
+        while x < f64::MAX / 1.1 {
+            assert_eq!(bucket_of(x), libm(x.ln() / gamma_ln()), "x = {x:e}");
+            x *= 1.093;
+        }
+    }
+
+    #[test]
+    fn limb_scales_are_the_powers_of_two() {
+        for i in 0..EXACT_LIMBS {
+            let p = 2f64.powi(EXACT_LOW_EXP + 32 * i as i32);
+            assert_eq!(limb_scale(i).to_bits(), p.to_bits(), "limb {i}");
+        }
+        // normalize's carry: a shift and a mask are div_euclid and
+        // rem_euclid by 2^32.
+        for x in [
+            0i64,
+            1,
+            -1,
+            1 << 32,
+            -(1 << 32),
+            (1 << 32) - 1,
+            -(1 << 32) - 1,
+            1 << 62,
+        ]
+        .into_iter()
+        .chain((0..1000).map(|i| (i * 7_919_003_337i64) ^ -(i << 20)))
+        {
+            assert_eq!(x >> 32, x.div_euclid(1 << 32), "{x}");
+            assert_eq!(x & 0xffff_ffff, x.rem_euclid(1 << 32), "{x}");
+        }
+    }
 
     #[test]
     fn moments_match_two_pass() {
