@@ -142,13 +142,19 @@ fn exact_tie_above(x: f64, digits: u64, n: i32, point: i32) -> bool {
     }
 }
 
-/// A float as a cell: Rust's shortest round-trip text, or an empty cell
-/// when it is NaN or infinite.
+/// A float as a cell: Rust's shortest round-trip text (`Display`'s, by
+/// [`push_display_f64`], so every table that formats its own floats
+/// writes them one way), or an empty cell when it is NaN or infinite.
 pub fn float_cell(x: f64) -> String {
+    let mut cell = String::new();
+    push_float_cell(&mut cell, x);
+    cell
+}
+
+/// [`float_cell`] appended to `out` (nothing for a NaN or an infinity).
+pub fn push_float_cell(out: &mut String, x: f64) {
     if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
+        push_display_f64(out, x);
     }
 }
 

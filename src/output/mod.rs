@@ -118,8 +118,8 @@ pub fn write_bands_csv(path: &Path, bands: &Bands) -> io::Result<()> {
         w.write_all(line.as_bytes())?;
         let cell = |line: &mut String, x: Option<f64>| {
             line.push(',');
-            if let Some(x) = x.filter(|x| x.is_finite()) {
-                cells::push_display_f64(line, x);
+            if let Some(x) = x {
+                cells::push_float_cell(line, x);
             }
         };
         for s in 0..bands.steps() {
